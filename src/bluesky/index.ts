@@ -1,0 +1,3 @@
+export * from './actions.ts';
+export * from './activity.ts';
+export * from './jetstream-event.ts';

@@ -1,0 +1,49 @@
+// The `simpact` command line: wiring only. Each file in ./commands registers one command; the work lives in the
+// stage folders and is imported lazily inside each action, so `simpact --help` stays fast.
+import { Command, CommanderError } from 'commander';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CliError, EXIT } from './exit-codes.ts';
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('simpact')
+    .description('Privacy-preserving persona datasets from Bluesky activity (SIMPACT / BluePrint) and population-aligned personas.')
+    .option('--db <path>', 'store file (default: $SIMPACT_DB or ./simpact.duckdb)')
+    .option('-q, --quiet', 'no progress or informational output')
+    .showHelpAfterError()
+    .exitOverride();
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+  const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: (p: Command) => void };
+    if (typeof mod.default === 'function') mod.default(program);
+  }
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+      return EXIT.USAGE;
+    }
+    if (err instanceof CliError) {
+      process.stderr.write(`simpact: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`simpact: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT.FAILURE;
+  }
+}
+
+const isEntry = process.argv[1] && /(?:^|[\\/])(?:main\.ts|simpact(?:\.js)?)$/.test(process.argv[1]);
+if (isEntry) {
+  const code = await main();
+  process.exitCode = code;
+}

@@ -1,0 +1,4 @@
+// The simpact library API: the same stages the CLI runs.
+export * from './bluesky/index.ts';
+export * from './store/index.ts';
+export * from './util/index.ts';

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ACTION_KEYS, actionFlags, classifyCommit, quotedUri } from '../../src/bluesky/actions.ts';
+
+test('the 13 released action keys, in released order', () => {
+  assert.deepEqual([...ACTION_KEYS], [
+    'like', 'unlike', 'repost', 'unrepost', 'follow', 'unfollow', 'block', 'unblock',
+    'post_update', 'post_delete', 'quote', 'post', 'reply',
+  ]);
+  const f = actionFlags('like');
+  assert.equal(Object.values(f).filter(Boolean).length, 1);
+  assert.deepEqual(Object.keys(f), [...ACTION_KEYS]);
+});
+
+test('quote is checked before reply; recordWithMedia quotes are quotes unless compat', () => {
+  const withMedia = {
+    text: 'look', reply: { parent: { uri: 'at://a/app.bsky.feed.post/1' }, root: { uri: 'at://a/app.bsky.feed.post/1' } },
+    embed: { $type: 'app.bsky.embed.recordWithMedia', record: { record: { uri: 'at://b/app.bsky.feed.post/2', cid: 'x' } }, media: {} },
+  };
+  assert.equal(quotedUri(withMedia), 'at://b/app.bsky.feed.post/2');
+  assert.equal(classifyCommit('app.bsky.feed.post', 'create', withMedia), 'quote');
+  assert.equal(classifyCommit('app.bsky.feed.post', 'create', withMedia, { compatBlueprint: true }), 'reply');
+  const plainQuote = { text: 'q', embed: { $type: 'app.bsky.embed.record', record: { uri: 'at://b/app.bsky.feed.post/2' } } };
+  assert.equal(classifyCommit('app.bsky.feed.post', 'create', plainQuote, { compatBlueprint: true }), 'quote');
+});
+
+test('commit classes per collection and operation', () => {
+  assert.equal(classifyCommit('app.bsky.feed.like', 'delete', undefined), 'unlike');
+  assert.equal(classifyCommit('app.bsky.graph.block', 'create', {}), 'block');
+  assert.equal(classifyCommit('app.bsky.feed.post', 'update', {}), 'post_update');
+  assert.equal(classifyCommit('app.bsky.feed.threadgate', 'create', {}), 'other');
+  assert.equal(classifyCommit('blue.flashes.feed.post', 'create', {}), 'unknown');
+  assert.equal(classifyCommit('app.bsky.actor.profile', 'update', {}), 'profile_update');
+});
