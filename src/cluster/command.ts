@@ -1,0 +1,158 @@
+// `simpact cluster`: size-constrained k-means for a list of K, on a float32 .npy file (benchmarks, comparisons) or on
+// the user vectors in the store (through the clustering stage). The CLI file only parses options and calls these.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Progress } from '../util/log.ts';
+import { constrainedKMeans } from './constrained-kmeans.ts';
+import { readNpy, writeNpy } from './npy.ts';
+import { validateBounds } from './validate.ts';
+
+export interface ClusterCommandOptions {
+  ks: number[];
+  minSize: number;
+  maxSize?: number;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  seed: number;
+  allowZeroVectors?: boolean;
+  quiet?: boolean;
+}
+
+export interface ClusterKReport {
+  k: number;
+  status: 'ok' | 'skipped';
+  reason?: string;
+  labelsFile?: string;
+  sizes?: number[];
+  inertia?: number;
+  iterations?: number;
+  seconds?: number;
+  reused?: boolean;
+}
+
+export interface ClusterReport {
+  input: 'npy' | 'store';
+  n: number;
+  d: number;
+  perK: ClusterKReport[];
+}
+
+/** A problem with the request itself (bad file, infeasible K): the CLI maps it to the usage exit code. */
+export class ClusterUsageError extends Error {}
+
+export async function clusterNpy(path: string, outDir: string, opts: ClusterCommandOptions): Promise<ClusterReport> {
+  let arr;
+  try {
+    arr = readNpy(path);
+  } catch (err) {
+    throw new ClusterUsageError((err as Error).message.replace(/^ENOENT: [^,]*, open /, 'no such file: '));
+  }
+  if (arr.dtype !== 'float32' || arr.shape.length !== 2) {
+    throw new ClusterUsageError(`${path}: expected a 2-D float32 array (n × d), got ${arr.dtype} of shape (${arr.shape.join(', ')})`);
+  }
+  const [n, d] = arr.shape;
+  const maxSize = opts.maxSize ?? Infinity;
+  for (const k of opts.ks) {
+    try {
+      validateBounds({ k, minSize: opts.minSize, maxSize }, n);
+    } catch (err) {
+      throw new ClusterUsageError((err as Error).message);
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  const perK: ClusterKReport[] = [];
+  for (const k of opts.ks) {
+    const progress = new Progress(`cluster K=${k}`, { enabled: opts.quiet ? false : undefined });
+    let res;
+    try {
+      res = await constrainedKMeans(arr.data as Float32Array, n, d, {
+        k,
+        minSize: opts.minSize,
+        maxSize,
+        nInit: opts.nInit,
+        maxIter: opts.maxIter,
+        tol: opts.tol,
+        seed: opts.seed,
+        allowZeroRows: opts.allowZeroVectors,
+        onIteration: (i) => progress.update(() => `init ${i.init + 1}/${opts.nInit}, iteration ${i.iteration}, ${i.seconds.toFixed(1)} s`),
+      });
+    } catch (err) {
+      progress.done();
+      throw new ClusterUsageError(`${path}: ${(err as Error).message}`);
+    }
+    progress.done(`${res.iterations} iterations, ${res.seconds.toFixed(1)} s`);
+    const labelsFile = join(outDir, `labels_k${k}.npy`);
+    writeNpy(labelsFile, res.labels, [n]);
+    perK.push({
+      k,
+      status: 'ok',
+      labelsFile,
+      sizes: Array.from(res.sizes),
+      inertia: res.inertia,
+      iterations: res.iterations,
+      seconds: res.seconds,
+    });
+  }
+  return { input: 'npy', n, d, perK };
+}
+
+/** Clusters the store's user vectors through the clustering stage; labels stay in the store (they name users). */
+export async function clusterStore(dbPath: string, outDir: string | undefined, opts: ClusterCommandOptions): Promise<ClusterReport> {
+  const { Store } = await import('../store/store.ts');
+  const { runClustering } = await import('./stage.ts');
+  const { stderrLogger } = await import('../util/log.ts');
+  const store = await Store.open(dbPath);
+  try {
+    const result = await runClustering(store, {
+      ks: opts.ks,
+      minSize: opts.minSize,
+      maxSize: opts.maxSize,
+      nInit: opts.nInit,
+      maxIter: opts.maxIter,
+      tol: opts.tol,
+      seed: opts.seed,
+      logger: stderrLogger({ quiet: opts.quiet }),
+    });
+    if (outDir) {
+      const { writeClusterDiagnostics } = await import('./diagnostics-write.ts');
+      await writeClusterDiagnostics(result, outDir);
+    }
+    const perK = result.perK.map((r): ClusterKReport => {
+      const sizes = new Array<number>(r.k).fill(0);
+      for (const label of r.assignments.values()) sizes[label]++;
+      return {
+        k: r.k,
+        status: r.status,
+        ...(r.reason ? { reason: r.reason } : {}),
+        ...(r.status === 'ok' ? { sizes } : {}),
+        inertia: r.inertia,
+        seconds: r.seconds,
+        reused: r.reused,
+      };
+    });
+    return { input: 'store', n: result.nUsers, d: result.embedder.dim, perK };
+  } finally {
+    store.close();
+  }
+}
+
+export function formatClusterReport(report: ClusterReport): string {
+  const lines = [`${report.n} vectors of dimension ${report.d} (${report.input})`];
+  for (const r of report.perK) {
+    if (r.status !== 'ok') {
+      lines.push(`K=${r.k}: skipped (${r.reason ?? 'no reason given'})`);
+      continue;
+    }
+    const sizes = r.sizes ?? [];
+    const min = sizes.length ? Math.min(...sizes) : 0;
+    const max = sizes.length ? Math.max(...sizes) : 0;
+    const parts = [`K=${r.k}:`, `sizes ${min}..${max}`, `inertia ${r.inertia?.toPrecision(8)}`];
+    if (r.iterations !== undefined) parts.push(`${r.iterations} iterations`);
+    if (r.seconds !== undefined) parts.push(`${r.seconds.toFixed(2)} s`);
+    if (r.reused) parts.push('(reused from the store)');
+    if (r.labelsFile) parts.push(`labels ${r.labelsFile}`);
+    lines.push(parts.join(' '));
+  }
+  return `${lines.join('\n')}\n`;
+}

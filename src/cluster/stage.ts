@@ -1,0 +1,202 @@
+// The clustering stage `simpact build` runs: user vectors (embed stage) → size-constrained k-means for every K →
+// diagnostics. Resumable: each K's labels and diagnostics are stored under a key that hashes the user vectors' key
+// and every clustering setting, so a re-run reuses finished K values and computes only the rest.
+// K values that cannot be satisfied (n < K·minSize) are skipped with a recorded reason instead of failing the build.
+import type { Activity } from '../bluesky/activity.ts';
+import { stableHash, textHash } from '../embed/cache.ts';
+import { embedUsers, type EmbedderRecord, type EmbedUsersOptions, type EmbedUsersResult } from '../embed/stage.ts';
+import { getCachedEmbeddings, getClusterLabels, getClusterRun, putClusterRun } from '../store/embeddings.ts';
+import type { Store } from '../store/store.ts';
+import { silentLogger, type Logger } from '../util/log.ts';
+import { computeDiagnostics, type ClusterDiagnostics } from './diagnostics.ts';
+import { constrainedKMeans } from './index.ts';
+
+/** Bump when the stage's results change for the same inputs, so stored runs are not reused. */
+const STAGE_VERSION = 1;
+
+export interface ClusteringOptions {
+  ks: number[];
+  /** Smallest cluster (default 10, as the reference). */
+  minSize?: number;
+  /** Largest cluster (default none, as the reference). */
+  maxSize?: number;
+  /** k-means seed (default 42). */
+  seed?: number;
+  nInit?: number;
+  maxIter?: number;
+  tol?: number;
+  embedder?: EmbedUsersOptions['embedder'];
+  /** Reference behaviour where it differs (passed to the activity loader; recorded). */
+  compatBlueprint?: boolean;
+  /** The filtered activity of the kept users; loaded and filtered from the store when absent. */
+  activity?: Activity;
+  filter?: EmbedUsersOptions['filter'];
+  silhouetteSample?: number;
+  /** Recompute even when a stored run matches. */
+  force?: boolean;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface KClustering {
+  k: number;
+  status: 'ok' | 'skipped';
+  /** Why a K was skipped. */
+  reason?: string;
+  /** did → cluster id (empty when skipped). */
+  assignments: Map<string, number>;
+  runKey: string;
+  /** True when read back from the store rather than computed now. */
+  reused: boolean;
+  inertia?: number;
+  seconds?: number;
+  diagnostics?: ClusterDiagnostics;
+}
+
+export interface ClusteringSettings {
+  minSize: number;
+  maxSize: number | null;
+  seed: number;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  compatBlueprint: boolean;
+  silhouetteSample: number;
+  stageVersion: number;
+}
+
+export interface ClusteringResult {
+  embedder: EmbedderRecord;
+  embedKey: string;
+  nUsers: number;
+  settings: ClusteringSettings;
+  /** Every seed that shaped the result, for the dataset card. */
+  seeds: { kmeans: number; diagnostics: number; embedder?: number };
+  embedStats: EmbedUsersResult['stats'];
+  perK: KClustering[];
+  /** Ways this run departs from the reference method (empty when faithful). */
+  deviations: string[];
+}
+
+export async function runClustering(store: Store, opts: ClusteringOptions): Promise<ClusteringResult> {
+  const log = opts.logger ?? silentLogger;
+  if (opts.ks.length === 0) throw new Error('runClustering: no K values given');
+  const settings: ClusteringSettings = {
+    minSize: opts.minSize ?? 10,
+    maxSize: opts.maxSize ?? null,
+    seed: opts.seed ?? 42,
+    nInit: opts.nInit ?? 10,
+    maxIter: opts.maxIter ?? 300,
+    tol: opts.tol ?? 1e-4,
+    compatBlueprint: opts.compatBlueprint ?? false,
+    silhouetteSample: opts.silhouetteSample ?? 2000,
+    stageVersion: STAGE_VERSION,
+  };
+  const activity = opts.activity ?? (await loadFiltered(store, opts));
+  const emb = await embedUsers(store, { embedder: opts.embedder, activity, signal: opts.signal, logger: log });
+  const n = emb.users.length;
+  const dim = emb.embedder.dim;
+  const data = new Float32Array(n * dim);
+  emb.users.forEach((u, i) => data.set(u.vec, i * dim));
+  const dids = emb.users.map((u) => u.did);
+  let textVectors = emb.textVectors;
+
+  const perK: KClustering[] = [];
+  for (const k of [...new Set(opts.ks)]) {
+    opts.signal?.throwIfAborted();
+    const runKey = stableHash({ embedKey: emb.embedKey, k, ...settings });
+    const stored = opts.force ? undefined : await getClusterRun(store, runKey);
+    if (stored) {
+      log.info(`cluster: K=${k} reused from the store`);
+      perK.push({
+        k,
+        status: stored.status,
+        reason: stored.reason,
+        assignments: stored.status === 'ok' ? await getClusterLabels(store, runKey) : new Map(),
+        runKey,
+        reused: true,
+        inertia: stored.inertia,
+        diagnostics: stored.diagnosticsJson ? (JSON.parse(stored.diagnosticsJson) as ClusterDiagnostics) : undefined,
+      });
+      continue;
+    }
+    const reason = infeasibility(k, n, settings);
+    if (reason) {
+      log.warn(`cluster: K=${k} skipped: ${reason}`);
+      await putClusterRun(store, { runKey, embedKey: emb.embedKey, k, status: 'skipped', reason, settingsJson: JSON.stringify(settings) }, []);
+      perK.push({ k, status: 'skipped', reason, assignments: new Map(), runKey, reused: false });
+      continue;
+    }
+    log.info(`cluster: K=${k} over ${n} users (${dim} dimensions)`);
+    const t0 = performance.now();
+    const res = await constrainedKMeans(data, n, dim, {
+      k,
+      minSize: settings.minSize,
+      maxSize: settings.maxSize ?? undefined,
+      nInit: settings.nInit,
+      maxIter: settings.maxIter,
+      tol: settings.tol,
+      seed: settings.seed,
+      allowZeroRows: true, // zero-norm user vectors are kept, as the reference does
+    });
+    textVectors ??= await getCachedEmbeddings(store, emb.embedder.id, emb.embedder.settingsHash, [...new Set(activity.posts.map((p) => textHash(p.text)))]);
+    const diagnostics = computeDiagnostics({
+      k,
+      dids,
+      data,
+      dim,
+      labels: res.labels,
+      inertia: res.inertia,
+      activity,
+      textVectors,
+      seed: settings.seed,
+      silhouetteSample: settings.silhouetteSample,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const assignments = new Map(dids.map((did, i) => [did, res.labels[i]]));
+    await putClusterRun(
+      store,
+      { runKey, embedKey: emb.embedKey, k, status: 'ok', inertia: res.inertia, settingsJson: JSON.stringify(settings), diagnosticsJson: JSON.stringify(diagnostics) },
+      dids.map((did, i) => ({ did, clusterId: res.labels[i] })),
+    );
+    perK.push({ k, status: 'ok', assignments, runKey, reused: false, inertia: res.inertia, seconds, diagnostics });
+  }
+  return {
+    embedder: emb.embedder,
+    embedKey: emb.embedKey,
+    nUsers: n,
+    settings,
+    seeds: { kmeans: settings.seed, diagnostics: settings.seed, ...embedderSeed(emb.embedder) },
+    embedStats: emb.stats,
+    perK,
+    deviations: deviations(emb.embedder, settings),
+  };
+}
+
+export function infeasibility(k: number, n: number, s: Pick<ClusteringSettings, 'minSize' | 'maxSize'>): string | undefined {
+  if (!Number.isInteger(k) || k < 1) return `K=${k} is not a positive integer`;
+  if (n < k) return `${n} users cannot form ${k} clusters`;
+  if (n < k * s.minSize) return `${n} users cannot fill ${k} clusters of at least ${s.minSize} (needs ${k * s.minSize})`;
+  if (s.maxSize !== null && k * s.maxSize < n) return `${k} clusters of at most ${s.maxSize} cannot hold ${n} users`;
+  return undefined;
+}
+
+async function loadFiltered(store: Store, opts: ClusteringOptions): Promise<Activity> {
+  const [{ loadActivity }, { filterActivity }] = await Promise.all([import('../store/activity.ts'), import('../filter/index.ts')]);
+  return filterActivity(await loadActivity(store, { compatBlueprint: opts.compatBlueprint }), opts.filter).activity;
+}
+
+function embedderSeed(e: EmbedderRecord): { embedder?: number } {
+  const seed = e.settings.seed;
+  return typeof seed === 'number' ? { embedder: seed } : {};
+}
+
+function deviations(e: EmbedderRecord, s: ClusteringSettings): string[] {
+  const out: string[] = [];
+  const faithfulE5 = e.id.includes('multilingual-e5-large') && e.settings.mode === 'blueprint';
+  if (!faithfulE5) out.push(`embedder ${e.id} instead of intfloat/multilingual-e5-large with CLS pooling (spec §5.1)`);
+  if (s.minSize !== 10) out.push(`minimum cluster size ${s.minSize} instead of 10`);
+  if (s.maxSize !== null) out.push(`maximum cluster size ${s.maxSize} (the reference has none)`);
+  if (s.seed !== 42 || s.nInit !== 10 || s.maxIter !== 300) out.push(`k-means seed/n_init/max_iter ${s.seed}/${s.nInit}/${s.maxIter} instead of 42/10/300`);
+  return out;
+}

@@ -1,0 +1,6 @@
+export * from '../bluesky/jetstream-client.ts';
+export * from './backoff.ts';
+export * from './collector.ts';
+export * from './endpoints.ts';
+export * from './sink.ts';
+export * from './store-sink.ts';

@@ -1,0 +1,304 @@
+// `simpact build`: ingest (optional) → load → filters → clusters → threads (+ PII scrub, stored and reused) →
+// relative time, opt-out, pseudonyms → release files, Parquet, card → audit → atomic rename.
+// store.ts first: it loads the schema list, whose modules import store.ts back; entering that cycle from a schema
+// module (as ingest does) would read a schema before it is initialised.
+import '../store/store.ts';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ACTION_KEYS, type ActionKey } from '../bluesky/actions.ts';
+import { filterActivity, loadKeywordFile, DEFAULT_KEYWORDS_FILE, type FilterCounts } from '../filter/index.ts';
+import { ingestPaths, formatProblem } from '../ingest/ingest.ts';
+import { auditReleaseReport, createPiiEngine, loadOptOut, loadSecretInfo, pseudonymFor, relativeIntegerTime } from '../privacy/index.ts';
+import { loadActivity } from '../store/activity.ts';
+import { finishedStage, loadThreads, releaseJsonlToParquet, saveThreads } from '../store/release.ts';
+import type { Store } from '../store/store.ts';
+import { buildThreads } from '../threads/build.ts';
+import type { Thread, ThreadScope } from '../threads/types.ts';
+import type { Logger } from '../util/log.ts';
+import { renderCard } from './card.ts';
+import { chooseChainK, clusterUsers, type ClusterPartitions } from './clusters.ts';
+import { activityFingerprint, settingsHash } from './fingerprint.ts';
+import type { ReleaseManifest, ReleaseSettings } from './manifest.ts';
+import { privatizeThreads } from './privatize.ts';
+import { commitReleaseDir, openReleaseDir, RELEASE_MARKER, type OpenedRelease } from './release-dir.ts';
+import { scrubThreads } from './scrub.ts';
+import type { SplitFractions } from './splits.ts';
+import { writeReleaseFiles } from './write-release.ts';
+
+/** Bumped when thread building or scrubbing changes, so stored threads of an older simpact are not reused. */
+const THREADS_STAGE_VERSION = 1;
+
+export class BuildError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'usage' | 'failure' | 'leak',
+  ) {
+    super(message);
+  }
+}
+
+export interface BuildOptions {
+  out: string;
+  inputs: string[];
+  ks: number[];
+  chainK: number;
+  compat: boolean;
+  scope: ThreadScope;
+  seed: number;
+  secretFile?: string;
+  optOutFile?: string;
+  minPosts: number;
+  languages: 'blueprint' | string[];
+  /** A keyword file, 'default' (the built-in list) or 'none'. */
+  keywords: string;
+  split: SplitFractions & { train: number };
+  parquet: boolean;
+  log: Logger;
+  /** The embedder of the clustering stage (its default when absent). */
+  embedder?: string;
+  /** Replaces the clustering stage (tests). */
+  clusters?: (users: Set<string>, req: { ks: number[]; seed: number }) => Promise<ClusterPartitions>;
+}
+
+export interface BuildReport {
+  out: string;
+  users: number;
+  threads: number;
+  ks: number[];
+  perK: Record<string, { clusters: number; threads: number; train: number; validation: number; test: number }>;
+  skipped: Record<string, number>;
+  optedOut: number;
+  reusedThreads: boolean;
+  leaks: number;
+  seconds: Record<string, number>;
+}
+
+export async function runBuild(store: Store, o: BuildOptions): Promise<BuildReport> {
+  const seconds: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    seconds[name] = Math.round(now - t0) / 1000;
+    t0 = now;
+  };
+
+  const secret = loadSecretOrFail(o);
+  const optOut = o.optOutFile ? readOptOut(o.optOutFile) : new Set<string>();
+  const keywords = readKeywords(o.keywords);
+  const opened = openOrFail(o.out);
+  for (const name of opened.removedLeftovers) o.log.warn(`removed a half-written earlier release: ${name}`);
+  let committed = false;
+  let keepTmp = false;
+  try {
+    if (o.inputs.length) {
+      const s = await ingestPaths(store, o.inputs, { onProblem: (p) => o.log.warn(formatProblem(p)) });
+      o.log.info(`ingested ${s.events} events (${s.inserted} new, ${s.malformed} bad lines skipped)`);
+      lap('ingest');
+    }
+    const prepared = await prepareThreads(store, o, keywords, lap);
+    const { users, parts, chainK, skipped, fingerprint, pii } = prepared;
+    let threads: Thread[] | null = prepared.threads;
+    prepared.threads = [];
+
+    const mode = o.compat ? 'blueprint' : 'hmac';
+    const priv = privatizeThreads(threads!, {
+      rank: relativeIntegerTime,
+      optOut,
+      pseudonym: (did, dump) => pseudonymFor(did, dump, secret, mode),
+    });
+    threads = null; // let the collector take the scrubbed threads before the files are written
+    lap('privacy');
+
+    const partitions = parts.ks.map((k) => ({ k, clusterOf: parts.byK.get(k)! }));
+    const stats = await writeReleaseFiles(opened.tmp, priv.threads, partitions, { seed: o.seed, fractions: o.split }, o.parquet ? (files, dest) => releaseJsonlToParquet(store, files, dest) : null);
+    lap('write');
+
+    const actions: Partial<Record<ActionKey, number>> = {};
+    let messages = 0;
+    for (const t of priv.threads) {
+      actions[t.action] = (actions[t.action] ?? 0) + 1;
+      messages += t.length;
+    }
+    const settings: ReleaseSettings = {
+      compat: o.compat ? 'blueprint' : null,
+      scope: o.scope,
+      ks: parts.ks,
+      chainK,
+      clustering: parts.method,
+      languages: o.languages,
+      keywords: o.keywords === 'none' ? 'none' : o.keywords === 'default' ? 'built-in political list' : 'custom list',
+      minPosts: o.minPosts,
+      split: { train: o.split.train, validation: o.split.validation, test: o.split.test },
+      pii: { entities: [...pii], mode: o.compat ? 'reference entity set, every detection kept' : 'default entity set and thresholds' },
+      pseudonyms: mode,
+      time: 'relative_integer_time',
+      optOutList: Boolean(o.optOutFile),
+      parquet: o.parquet,
+    };
+    const manifest: ReleaseManifest = {
+      format: 'simpact-release',
+      formatVersion: 1,
+      complete: true,
+      simpactVersion: simpactVersion(),
+      inputFingerprint: fingerprint,
+      settings,
+      seeds: { split: o.seed, clustering: parts.seed },
+      counts: {
+        users: users.size,
+        threads: priv.threads.length,
+        messages,
+        actions: Object.fromEntries(ACTION_KEYS.filter((k) => actions[k]).map((k) => [k, actions[k]])),
+        skipped,
+        optedOut: priv.optedOut,
+        filter: { ...prepared.filterCounts },
+        partitions: stats,
+      },
+      files: [],
+    };
+    writeFileSync(join(opened.tmp, 'README.md'), renderCard(manifest));
+    manifest.files = listFiles(opened.tmp);
+    writeFileSync(join(opened.tmp, RELEASE_MARKER), `${JSON.stringify(manifest, null, 2)}\n`);
+    lap('card');
+
+    const audit = await auditReleaseReport(opened.tmp, { secret });
+    lap('audit');
+    if (audit.leaks.length > 0) {
+      rmSync(join(opened.tmp, RELEASE_MARKER), { force: true });
+      keepTmp = true;
+      const shown = audit.leaks.slice(0, 10).map((l) => `  ${l.file}:${l.line} ${l.kind} ${l.excerpt}`);
+      throw new BuildError(
+        `the audit found ${audit.leaks.length} leak(s); the release was NOT completed and is left for inspection in ${opened.tmp}\n${shown.join('\n')}`,
+        'leak',
+      );
+    }
+    commitReleaseDir(opened);
+    committed = true;
+    lap('commit');
+    return {
+      out: opened.out,
+      users: users.size,
+      threads: priv.threads.length,
+      ks: parts.ks,
+      perK: Object.fromEntries(stats.map((s) => [String(s.k), { clusters: s.clusters, threads: s.threads, ...s.splits }])),
+      skipped,
+      optedOut: priv.optedOut,
+      reusedThreads: prepared.reused,
+      leaks: 0,
+      seconds,
+    };
+  } finally {
+    if (!committed && !keepTmp) rmSync(opened.tmp, { recursive: true, force: true });
+  }
+}
+
+interface PreparedThreads {
+  threads: Thread[];
+  skipped: Record<string, number>;
+  users: Set<string>;
+  parts: ClusterPartitions;
+  chainK: number;
+  fingerprint: string;
+  filterCounts: FilterCounts;
+  pii: readonly string[];
+  reused: boolean;
+}
+
+/**
+ * Load → filter → clusters → threads → PII scrub, or the stored threads of an earlier run with the same input and
+ * settings. A function of its own so that the loaded activity can be collected once the threads exist.
+ */
+async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] | null, lap: (name: string) => void): Promise<PreparedThreads> {
+  const activity = await loadActivity(store, { compatBlueprint: o.compat });
+  lap('load');
+  const filtered = filterActivity(activity, { languages: o.languages, keywords, minPosts: o.minPosts });
+  const users = filtered.keptUsers;
+  if (users.size === 0) throw new BuildError('no user passes the filters: nothing to release', 'failure');
+  const fingerprint = activityFingerprint(filtered.activity);
+  lap('filter');
+
+  const parts = o.clusters
+    ? await o.clusters(users, { ks: o.ks, seed: o.seed })
+    : await clusterUsers(store, filtered.activity, users, { ks: o.ks, seed: o.seed, compat: o.compat, embedder: o.embedder, log: o.log });
+  const chainK = chooseChainK(parts.ks, o.chainK);
+  lap('clusters');
+
+  const engine = createPiiEngine({ compatBlueprint: o.compat });
+  const hash = settingsHash({
+    v: THREADS_STAGE_VERSION,
+    fingerprint,
+    compat: o.compat,
+    scope: o.scope,
+    chainClusters: o.scope === 'same-cluster' ? settingsHash(parts.byK.get(chainK)!) : null,
+    pii: engine.entities,
+  });
+  const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities };
+  const done = await finishedStage<{ skipped: Record<string, number> }>(store, 'threads', hash);
+  if (done) {
+    const threads = (await loadThreads(store, hash)) as Thread[];
+    o.log.info(`reusing ${threads.length} threads built earlier from the same input with the same settings`);
+    lap('threads (reused)');
+    return { ...base, threads, skipped: done.skipped, reused: true };
+  }
+  const built = buildThreads(filtered.activity, parts.byK.get(chainK)!, { compat: o.compat, scope: o.scope });
+  lap('threads');
+  const threads = scrubThreads(built.threads, (t) => engine.redact(t).redacted);
+  lap('scrub');
+  await saveThreads(store, hash, threads, { skipped: built.skipped });
+  lap('store threads');
+  return { ...base, threads, skipped: built.skipped, reused: false };
+}
+
+function loadSecretOrFail(o: BuildOptions): string {
+  try {
+    return loadSecretInfo({ keyFile: o.secretFile, compat: o.compat }).secret;
+  } catch (err) {
+    throw new BuildError((err as Error).message, 'usage');
+  }
+}
+
+function readOptOut(path: string): Set<string> {
+  try {
+    return loadOptOut(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BuildError(code ? `cannot read the opt-out list ${path} (${code})` : (err as Error).message, 'usage');
+  }
+}
+
+function readKeywords(spec: string): string[] | null {
+  if (spec === 'none') return null;
+  const path = spec === 'default' ? DEFAULT_KEYWORDS_FILE : spec;
+  try {
+    return loadKeywordFile(path);
+  } catch (err) {
+    throw new BuildError(`cannot read the keyword file ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 'usage');
+  }
+}
+
+function openOrFail(out: string): OpenedRelease {
+  try {
+    return openReleaseDir(out);
+  } catch (err) {
+    throw new BuildError((err as Error).message, 'failure');
+  }
+}
+
+function listFiles(dir: string, base = dir): { path: string; bytes: number }[] {
+  const out: { path: string; bytes: number }[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...listFiles(p, base));
+    else if (!name.startsWith('.')) out.push({ path: relative(base, p), bytes: st.size });
+  }
+  return out;
+}
+
+let version: string | undefined;
+export function simpactVersion(): string {
+  if (!version) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    version = pkg.version;
+  }
+  return version;
+}

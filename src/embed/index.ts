@@ -1,0 +1,13 @@
+export * from './types.ts';
+export * from './spec.ts';
+export * from './cache.ts';
+export * from './lsa.ts';
+export * from './transformers.ts';
+export * from './openai.ts';
+export * from './user-vectors.ts';
+export * from './stage.ts';
+export { wordTokens, sklearnTokens } from './tokenize.ts';
+export { fitTfidf, transformTfidf, type TfidfModel, type TfidfOptions } from './tfidf.ts';
+export { randomizedSvd, type TruncatedSvd } from './svd.ts';
+export type { Csr } from './sparse.ts';
+export { OpenAIEmbeddingModel, type OpenAIEmbeddingOptions } from '../llm/openai-embeddings.ts';

@@ -1,0 +1,141 @@
+// A byte-level line splitter: constant memory whatever the input size. Lines longer than the cap are skipped (and
+// reported) without ever being held whole; invalid UTF-8 is detected per line with a fatal decoder. The fast path
+// decodes every complete region of a chunk at once and only falls back to per-line decoding when it fails.
+
+export const MAX_LINE_BYTES = 1 << 20;
+
+export interface LineSink {
+  /** A non-blank line (without its newline or a trailing CR), 1-based line number. */
+  line(text: string, lineNo: number): void;
+  /** A line that could not be read. */
+  problem(lineNo: number, reason: string): void;
+}
+
+const NL = 10;
+const fatal = new TextDecoder('utf-8', { fatal: true });
+
+export class LineSplitter {
+  private carry: Buffer | null = null;
+  private skipping = false;
+  private lineNo = 0;
+  /** Bytes consumed so far (for progress). */
+  bytes = 0;
+
+  constructor(
+    private readonly sink: LineSink,
+    private readonly maxLineBytes = MAX_LINE_BYTES,
+  ) {}
+
+  get linesSeen(): number {
+    return this.lineNo;
+  }
+
+  push(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    const last = chunk.lastIndexOf(NL);
+    if (last === -1) {
+      this.extendCarry(chunk);
+      return;
+    }
+    let start = 0;
+    if (this.skipping || this.carry) {
+      const first = chunk.indexOf(NL);
+      if (this.skipping) {
+        this.skipping = false;
+        this.tooLong(++this.lineNo);
+      } else {
+        const carry = this.carry!;
+        this.carry = null;
+        if (carry.length + first > this.maxLineBytes) this.tooLong(++this.lineNo);
+        else this.decodeOne(Buffer.concat([carry, chunk.subarray(0, first)]), ++this.lineNo);
+      }
+      start = first + 1;
+    }
+    if (start <= last) this.decodeRegion(chunk.subarray(start, last + 1));
+    if (last + 1 < chunk.length) this.extendCarry(chunk.subarray(last + 1));
+  }
+
+  /** Flushes a final line that has no newline. */
+  end(): void {
+    if (this.skipping) {
+      this.skipping = false;
+      this.tooLong(++this.lineNo);
+    } else if (this.carry) {
+      const carry = this.carry;
+      this.carry = null;
+      this.decodeOne(carry, ++this.lineNo);
+    }
+  }
+
+  /** Drops an incomplete final line (the input was cut off); returns whether there was one. */
+  discardPartial(): boolean {
+    const had = this.skipping || (this.carry !== null && this.carry.length > 0);
+    this.carry = null;
+    this.skipping = false;
+    return had;
+  }
+
+  private extendCarry(part: Buffer): void {
+    if (this.skipping) return;
+    const len = (this.carry?.length ?? 0) + part.length;
+    if (len > this.maxLineBytes) {
+      this.carry = null;
+      this.skipping = true;
+    } else {
+      this.carry = this.carry ? Buffer.concat([this.carry, part]) : Buffer.from(part);
+    }
+  }
+
+  private tooLong(lineNo: number): void {
+    this.sink.problem(lineNo, `line longer than ${this.maxLineBytes} bytes`);
+  }
+
+  /** `region` holds complete lines, each ending in a newline. */
+  private decodeRegion(region: Buffer): void {
+    let text: string;
+    try {
+      text = fatal.decode(region);
+    } catch {
+      this.decodeLineByLine(region);
+      return;
+    }
+    const lines = text.split('\n');
+    const n = lines.length - 1; // the element after the final newline is empty
+    for (let i = 0; i < n; i++) this.emit(lines[i], ++this.lineNo);
+  }
+
+  private decodeLineByLine(region: Buffer): void {
+    let s = 0;
+    while (s < region.length) {
+      const e = region.indexOf(NL, s);
+      this.decodeOne(region.subarray(s, e), ++this.lineNo);
+      s = e + 1;
+    }
+  }
+
+  private decodeOne(bytes: Buffer, lineNo: number): void {
+    if (bytes.length > this.maxLineBytes) {
+      this.tooLong(lineNo);
+      return;
+    }
+    let text: string;
+    try {
+      text = fatal.decode(bytes);
+    } catch {
+      this.sink.problem(lineNo, 'invalid UTF-8');
+      return;
+    }
+    this.emit(text, lineNo);
+  }
+
+  private emit(text: string, lineNo: number): void {
+    // A char is at least one byte, and at most three per UTF-16 unit: only measure bytes in the ambiguous band.
+    if (text.length * 3 > this.maxLineBytes && (text.length > this.maxLineBytes || Buffer.byteLength(text) > this.maxLineBytes)) {
+      this.tooLong(lineNo);
+      return;
+    }
+    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
+    this.sink.line(text, lineNo);
+  }
+}

@@ -1,0 +1,41 @@
+// The `simpact ingest` command's body: opens the store, ingests, reports problems and progress on stderr.
+import { Store } from '../store/store.ts';
+import { Progress, stderrLogger } from '../util/log.ts';
+import { formatProblem, ingestPaths, type IngestSummary } from './ingest.ts';
+
+export interface RunIngestOptions {
+  db: string;
+  paths: string[];
+  quiet?: boolean;
+  maxErrors?: number;
+  batchSize?: number;
+}
+
+export async function runIngest(o: RunIngestOptions): Promise<IngestSummary> {
+  const log = stderrLogger({ quiet: o.quiet });
+  const store = await Store.open(o.db);
+  const progress = new Progress('ingest', { enabled: o.quiet ? false : undefined });
+  let summary: IngestSummary;
+  try {
+    summary = await ingestPaths(store, o.paths, {
+      maxErrors: o.maxErrors,
+      batchSize: o.batchSize,
+      onProblem: (p) => log.warn(formatProblem(p)),
+      onProgress: (p) =>
+        progress.update(() => `${p.files} files, ${(p.bytes / 1e6).toFixed(1)} MB, ${p.events.toLocaleString('en')} events, ${Math.round(p.events / Math.max(p.elapsedS, 1e-3)).toLocaleString('en')} events/s`),
+    });
+  } finally {
+    progress.done();
+    store.close();
+  }
+  const problems = summary.malformed + summary.fileProblems;
+  if (problems > summary.problems.length) {
+    const kinds = Object.entries(summary.problemsByKind).map(([k, n]) => `${k} ${n}`).join(', ');
+    log.warn(`${problems - summary.problems.length} more problems not shown (${kinds})`);
+  }
+  log.info(
+    `ingested ${summary.events} events from ${summary.files} files in ${summary.seconds.toFixed(1)} s (${summary.eventsPerSecond} events/s): ` +
+      `${summary.inserted} new, ${summary.duplicates} already stored, ${summary.malformed} bad lines skipped`,
+  );
+  return summary;
+}

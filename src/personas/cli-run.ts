@@ -1,0 +1,175 @@
+// What each `simpact personas <sub>` command does once its options are parsed: open the store, build the model,
+// run the stage, close everything. Imported lazily by src/cli/commands/personas.ts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createChatModel } from '../llm/factory.ts';
+import type { ChatModel } from '../llm/types.ts';
+import { loadActivity } from '../store/activity.ts';
+import { listPersonas, passedPersonaIds, failureCounts, answerStatusCounts } from '../store/personas.ts';
+import { Store } from '../store/store.ts';
+import { loadInstrument, type InstrumentId } from './data-files.ts';
+import { generatePersonas, type SourceUser } from './generate.ts';
+import type { SubgroupFilter } from './human-reference.ts';
+import { judgePersonas } from './judge.ts';
+import { piiRedactor } from './pii-redactor.ts';
+import { administerQuestionnaire } from './questionnaire.ts';
+import { revisePersonas } from './revise.ts';
+import { alignStage, reportStage, type ReferenceSource } from './stage-align.ts';
+
+export interface ModelFlags {
+  model: string;
+  threads?: number;
+}
+
+function chatModel(f: ModelFlags): ChatModel & { dispose?: () => Promise<void> } {
+  return createChatModel(f.model, { gguf: { threads: f.threads ?? 2 } });
+}
+
+async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(db);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+async function withModel<T>(f: ModelFlags, fn: (m: ChatModel) => Promise<T>): Promise<T> {
+  const m = chatModel(f);
+  try {
+    return await fn(m);
+  } finally {
+    await m.dispose?.();
+  }
+}
+
+/** Users' post texts, oldest first, from the activity in the store. */
+export async function sourceUsers(store: Store): Promise<SourceUser[]> {
+  const act = await loadActivity(store);
+  const by = new Map<string, string[]>();
+  for (const p of act.posts) {
+    if (!p.text.trim()) continue;
+    let list = by.get(p.did);
+    if (!list) by.set(p.did, (list = []));
+    list.push(p.text);
+  }
+  return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, posts]) => ({ id, posts }));
+}
+
+export async function runGenerate(db: string, f: ModelFlags & { minPosts: number; minWords: number; maxPromptChars: number; concurrency: number; limit?: number }) {
+  return withStore(db, async (store) => {
+    let users = await sourceUsers(store);
+    if (f.limit !== undefined) users = users.slice(0, f.limit);
+    return withModel(f, (m) =>
+      generatePersonas(store, m, users, { minPosts: f.minPosts, minWords: f.minWords, maxPromptChars: f.maxPromptChars, concurrency: f.concurrency, redactor: piiRedactor() }),
+    );
+  });
+}
+
+export async function runJudge(db: string, f: ModelFlags & { minEach: number; minMean: number; concurrency: number; rejudge?: boolean }) {
+  return withStore(db, async (store) => {
+    const users = new Map((await sourceUsers(store)).map((u) => [u.id, u.posts]));
+    const personas = (await listPersonas(store)).filter((p) => !p.parentId);
+    return withModel(f, (m) =>
+      judgePersonas(store, m, personas, (p) => users.get(p.sourceUser), { gate: { minEach: f.minEach, minMean: f.minMean }, concurrency: f.concurrency, rejudge: f.rejudge }),
+    );
+  });
+}
+
+export async function runScore(db: string, f: ModelFlags & { instrument: InstrumentId; repeats: number; temperature: number; seed: number; itemsPerCall?: number; concurrency: number; all?: boolean }) {
+  const inst = loadInstrument(f.instrument);
+  return withStore(db, async (store) => {
+    const passed = await passedPersonaIds(store);
+    const personas = (await listPersonas(store)).filter((p) => f.all || passed.has(p.id));
+    const summary = await withModel(f, (m) =>
+      administerQuestionnaire(store, m, inst, personas, { repeats: f.repeats, temperature: f.temperature, seed: f.seed, itemsPerCall: f.itemsPerCall, concurrency: f.concurrency }),
+    );
+    return { ...summary, answerStatusTotals: await answerStatusCounts(store, inst.id) };
+  });
+}
+
+export interface AlignFlags {
+  instrument: InstrumentId;
+  reference?: string;
+  norms?: number;
+  countries?: string[];
+  minAge?: number;
+  maxAge?: number;
+  gender?: 'male' | 'female' | 'other';
+  size: number;
+  seed: number;
+  set: string;
+  candidateFactor: number;
+  ot: boolean;
+  scorer?: string;
+  includeUnjudged?: boolean;
+  epsilonScale?: number;
+}
+
+export function referenceSource(f: AlignFlags): ReferenceSource {
+  if (f.reference && f.norms) throw new RangeError('give either --reference <file> or --norms <n>, not both');
+  if (f.norms) return { kind: 'norms', n: f.norms, seed: f.seed };
+  if (!f.reference) throw new RangeError('a reference is needed: --reference <data.csv> or --norms <n>');
+  const filter: SubgroupFilter = {};
+  if (f.countries?.length) filter.countries = f.countries;
+  if (f.minAge !== undefined) filter.minAge = f.minAge;
+  if (f.maxAge !== undefined) filter.maxAge = f.maxAge;
+  if (f.gender) filter.gender = f.gender;
+  return { kind: 'file', path: f.reference, filter: Object.keys(filter).length ? filter : undefined };
+}
+
+export async function runAlign(db: string, f: AlignFlags) {
+  const reference = referenceSource(f);
+  return withStore(db, (store) =>
+    alignStage(store, {
+      instrument: f.instrument,
+      scorer: f.scorer,
+      includeUnjudged: f.includeUnjudged,
+      reference,
+      targetSize: f.size,
+      seed: f.seed,
+      setId: f.set,
+      candidateFactor: f.candidateFactor,
+      skipOt: !f.ot,
+      epsilonScale: f.epsilonScale,
+    }),
+  );
+}
+
+export async function runRevise(
+  db: string,
+  f: ModelFlags & { set: string; group: string; groupLabel: string; k: number; minCost: number; judgeModel?: string; scorerModel?: string; instrument: InstrumentId; repeats: number; seed: number; concurrency: number },
+) {
+  return withStore(db, async (store) => {
+    const rev = await withModel(f, (m) => revisePersonas(store, m, { setId: f.set, groupDescription: f.group, groupLabel: f.groupLabel, k: f.k, minCost: f.minCost, concurrency: f.concurrency, redactor: piiRedactor() }));
+    const out: Record<string, unknown> = { poorlyCovered: rev.poorlyCovered, revised: rev.revised.length, failed: rev.failed, llm: rev.llm };
+    if (f.judgeModel && rev.revised.length) {
+      const users = new Map((await sourceUsers(store)).map((u) => [u.id, u.posts]));
+      const note = `This persona was deliberately adapted to the group "${f.group}"; do not count details about that group membership against faithfulness.`;
+      out.judge = await withModel({ model: f.judgeModel, threads: f.threads }, (m) =>
+        judgePersonas(store, m, rev.revised, (p) => users.get(p.sourceUser), { notes: new Map(rev.revised.map((p) => [p.id, note])), concurrency: f.concurrency }),
+      );
+    }
+    if (f.scorerModel && rev.revised.length) {
+      const passed = await passedPersonaIds(store);
+      const ok = rev.revised.filter((p) => passed.has(p.id) || !f.judgeModel);
+      out.score = await withModel({ model: f.scorerModel, threads: f.threads }, (m) =>
+        administerQuestionnaire(store, m, loadInstrument(f.instrument), ok, { repeats: f.repeats, seed: f.seed, concurrency: f.concurrency }),
+      );
+    }
+    return out;
+  });
+}
+
+export async function runReport(db: string, f: { set: string; out?: string; seed: number }) {
+  return withStore(db, async (store) => {
+    const r = await reportStage(store, f.set, { seed: f.seed });
+    if (f.out) {
+      mkdirSync(f.out, { recursive: true });
+      writeFileSync(join(f.out, 'report.json'), `${JSON.stringify(r.report, null, 2)}\n`);
+      writeFileSync(join(f.out, 'report.md'), r.markdown);
+      writeFileSync(join(f.out, 'report.html'), r.html);
+    }
+    return { ...r, failures: await failureCounts(store) };
+  });
+}

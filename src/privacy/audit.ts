@@ -1,0 +1,170 @@
+// The release audit: scans every file of a release for what must not be in it (DIDs, handles, at:// URIs, raw
+// timestamps, e-mail addresses, URLs, phone numbers, the secret) and reports each leak with file:line, masked.
+import { closeSync, createReadStream, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createPiiEngine, type PiiEngine } from './pii/engine.ts';
+import { secretForms } from './secret.ts';
+
+export type LeakKind = 'did' | 'handle' | 'at-uri' | 'iso-date' | 'epoch-us' | 'epoch-ms' | 'epoch-ns' | 'email' | 'url' | 'phone' | 'secret' | 'needle';
+
+export interface Leak {
+  /** Path relative to the audited folder. */
+  file: string;
+  /** 1-based line (for Parquet: row number). */
+  line: number;
+  kind: LeakKind;
+  /** The leak, masked: enough to find it, not enough to read it. */
+  excerpt: string;
+}
+
+export interface AuditOptions {
+  secret?: string;
+  /** Further exact strings that must not appear (e.g. a sample of raw DIDs or handles). Never shown unmasked. */
+  extraNeedles?: string[];
+  /** Matches (of any kind but the secret and needles) that are allowed, e.g. the licence URL of a dataset card. */
+  allow?: RegExp[];
+}
+
+export interface AuditReport {
+  leaks: Leak[];
+  scannedFiles: number;
+  /** Files not scanned, with the reason (binary formats other than Parquet). */
+  skipped: { file: string; reason: string }[];
+}
+
+const TEXT_EXT = new Set(['.jsonl', '.ndjson', '.json', '.md', '.csv', '.tsv', '.txt', '.html', '.htm', '.yaml', '.yml', '.toml', '.svg', '.xml']);
+const JSON_EXT = new Set(['.jsonl', '.ndjson', '.json']);
+
+export async function auditRelease(dir: string, opts: AuditOptions = {}): Promise<Leak[]> {
+  return (await auditReleaseReport(dir, opts)).leaks;
+}
+
+export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): Promise<AuditReport> {
+  const scanner = new LineScanner(opts);
+  const report: AuditReport = { leaks: [], scannedFiles: 0, skipped: [] };
+  for (const path of listFiles(dir)) {
+    const file = relative(dir, path);
+    const ext = extname(path).toLowerCase();
+    if (ext === '.parquet') {
+      const { parquetRowsAsJson } = await import('../store/privacy.ts');
+      let line = 0;
+      for await (const row of parquetRowsAsJson(path)) scanner.scan(row, true, file, ++line, report.leaks);
+    } else if (TEXT_EXT.has(ext) || (!ext && !looksBinary(path))) {
+      let line = 0;
+      const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+      for await (const text of rl) scanner.scan(text, JSON_EXT.has(ext), file, ++line, report.leaks);
+    } else {
+      report.skipped.push({ file, reason: `not a text or Parquet file (${ext || 'binary'})` });
+      continue;
+    }
+    report.scannedFiles++;
+  }
+  return report;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...listFiles(p));
+    else if (st.isFile()) out.push(p);
+  }
+  return out;
+}
+
+function looksBinary(path: string): boolean {
+  const buf = Buffer.alloc(4096);
+  const fd = openSync(path, 'r');
+  try {
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.subarray(0, n).includes(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const PATTERNS: [LeakKind, RegExp][] = [
+  ['did', /\bdid:(?:plc|web):[A-Za-z0-9._:%-]*[A-Za-z0-9]/g],
+  ['at-uri', /\bat:\/\/[^\s"'<>\\]+/g],
+  ['handle', /(?<![A-Za-z0-9_.@/-])@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.bsky\.social\b/gi],
+  ['iso-date', /(?<![0-9A-Za-z])(?:19[7-9]\d|20\d\d|21\d\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9])/g],
+  ['iso-date', /(?<![0-9A-Za-z])(?:20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T\d{4,6}Z?(?![0-9A-Za-z])/g],
+];
+
+// Epoch integers between 2000-01-01 and 2100-01-01, bounded by non-alphanumerics so that 64-hex pseudonyms, which
+// may hold runs of digits, do not count; relative_integer_time values are far smaller.
+const NUMBER_RE = /(?<![0-9A-Za-z_.])\d{12,19}(?![0-9A-Za-z_]|\.\d)/g;
+const EPOCH_RANGES: [LeakKind, number, number][] = [
+  ['epoch-ms', 946684800e3, 4102444800e3],
+  ['epoch-us', 946684800e6, 4102444800e6],
+  ['epoch-ns', 946684800e9, 4102444800e9],
+];
+
+const JSON_STRING_RE = /"(?:[^"\\]|\\.)*"/g;
+const ENGINE_KINDS: Record<string, LeakKind> = { EMAIL_ADDRESS: 'email', URL: 'url', PHONE_NUMBER: 'phone', USERNAME: 'handle' };
+
+class LineScanner {
+  private readonly engine: PiiEngine;
+  private readonly secrets: string[];
+  private readonly needles: string[];
+  private readonly allow: RegExp[];
+
+  constructor(opts: AuditOptions) {
+    this.engine = createPiiEngine({ entities: Object.keys(ENGINE_KINDS) });
+    this.secrets = opts.secret ? secretForms(opts.secret) : [];
+    this.needles = (opts.extraNeedles ?? []).filter((n) => n.length >= 3);
+    this.allow = opts.allow ?? [];
+  }
+
+  scan(line: string, isJson: boolean, file: string, lineNo: number, out: Leak[]): void {
+    const seen = new Set<string>();
+    const add = (kind: LeakKind, value: string) => {
+      if (kind !== 'secret' && kind !== 'needle' && this.allow.some((re) => re.test(value))) return;
+      const excerpt = kind === 'secret' ? '[secret]' : maskLeak(value);
+      const key = `${kind}\u0000${value}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      out.push({ file, line: lineNo, kind, excerpt });
+    };
+    for (const s of this.secrets) if (line.includes(s)) add('secret', s);
+    for (const n of this.needles) if (line.includes(n)) add('needle', n);
+    for (const [kind, re] of PATTERNS) for (const m of line.matchAll(re)) add(kind, m[0]);
+    for (const m of line.matchAll(NUMBER_RE)) {
+      const v = Number(m[0]);
+      for (const [kind, lo, hi] of EPOCH_RANGES) if (v >= lo && v < hi) add(kind, m[0]);
+    }
+    for (const segment of textSegments(line, isJson)) {
+      for (const e of this.engine.analyze(segment)) {
+        const value = segment.slice(e.start, e.end);
+        // Redaction placeholders and bsky handles (reported above) are not new leaks.
+        if (/^<[A-Z_]+>$/.test(value) || /\.bsky\.social$/i.test(value)) continue;
+        add(ENGINE_KINDS[e.type], value);
+      }
+    }
+  }
+}
+
+/** The prose of a line: its JSON string values (decoded) for JSON files, so that numbers and keys are not read as phones. */
+function textSegments(line: string, isJson: boolean): string[] {
+  if (!isJson) return [line];
+  const out: string[] = [];
+  for (const m of line.matchAll(JSON_STRING_RE)) {
+    if (m[0].length < 6) continue;
+    try {
+      out.push(JSON.parse(m[0]) as string);
+    } catch {
+      out.push(m[0]);
+    }
+  }
+  return out;
+}
+
+/** Keeps a short prefix (at most a quarter of the value) and the length. */
+export function maskLeak(value: string): string {
+  const keep = Math.min(6, Math.floor(value.length / 4));
+  return `${value.slice(0, keep)}${'*'.repeat(Math.min(8, value.length - keep))} (${value.length} chars)`;
+}

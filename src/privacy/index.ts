@@ -1,0 +1,7 @@
+export * from './pii/types.ts';
+export * from './pii/engine.ts';
+export * from './time.ts';
+export * from './pseudonym.ts';
+export * from './secret.ts';
+export * from './opt-out.ts';
+export * from './audit.ts';

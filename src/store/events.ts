@@ -1,0 +1,307 @@
+// The event store: raw Jetstream events (append-only, deduplicated) and the normalised tables derived from them.
+// Event identity: commits by (did, collection, rkey, rev, operation); identity/account events by (did, kind, seq).
+// Every load is one transaction (raw rows + normalised rows + cursor), so a crash never leaves a batch half stored
+// or a cursor ahead of its data.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JetstreamEvent } from '../bluesky/jetstream-event.ts';
+import { KEY_COLUMNS, POST_COLUMNS, StagingFile, stageEvent } from './event-staging.ts';
+import type { SchemaModule } from './schema-module.ts';
+import { sqlLiteral as sqlString, toNumber as num } from './event-values.ts';
+import type { Store } from './store.ts';
+
+export const eventsSchema: SchemaModule = {
+  name: 'events',
+  migrations: [
+    `CREATE TABLE raw_events (
+       seq BIGINT NOT NULL,          -- stable ingest order (ties on time_us are broken by it)
+       kind VARCHAR NOT NULL,        -- commit | identity | account
+       did VARCHAR NOT NULL,
+       time_us BIGINT NOT NULL,
+       collection VARCHAR,           -- commits only
+       operation VARCHAR,
+       rkey VARCHAR,
+       rev VARCHAR,
+       event_seq BIGINT,             -- identity/account only
+       cls VARCHAR,                  -- classifyCommit (non-compat): an action key, profile_update, other or unknown
+       source VARCHAR,               -- where it was read from (file path or stream name)
+       raw VARCHAR NOT NULL          -- the event's JSON text
+     );
+     CREATE TABLE posts (
+       seq BIGINT NOT NULL, did VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL,
+       is_reply BOOLEAN NOT NULL,
+       quote_uri VARCHAR,            -- quoted post, embed.record.uri or (recordWithMedia) embed.record.record.uri
+       quote_compat BOOLEAN NOT NULL, -- embed.record.uri is a string: the only quotes the reference recognises
+       text VARCHAR, langs VARCHAR[], reply_parent VARCHAR, reply_root VARCHAR, facets JSON, created_at VARCHAR
+     );
+     CREATE TABLE post_updates (
+       seq BIGINT NOT NULL, did VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL,
+       text VARCHAR, langs VARCHAR[]
+     );
+     CREATE TABLE likes (seq BIGINT NOT NULL, did VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL, subject_uri VARCHAR);
+     CREATE TABLE reposts (seq BIGINT NOT NULL, did VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL, subject_uri VARCHAR);
+     CREATE TABLE follows (seq BIGINT NOT NULL, did VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL, subject_did VARCHAR);
+     CREATE TABLE blocks (seq BIGINT NOT NULL, did VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL, subject_did VARCHAR);
+     CREATE TABLE deletes (seq BIGINT NOT NULL, did VARCHAR NOT NULL, collection VARCHAR NOT NULL, rkey VARCHAR NOT NULL, time_us BIGINT NOT NULL);
+     CREATE TABLE profile_changes (
+       seq BIGINT NOT NULL, did VARCHAR NOT NULL, time_us BIGINT NOT NULL, operation VARCHAR NOT NULL,
+       display_name VARCHAR, description VARCHAR
+     );
+     CREATE TABLE identity_events (seq BIGINT NOT NULL, did VARCHAR NOT NULL, time_us BIGINT NOT NULL, event_seq BIGINT, handle VARCHAR, time VARCHAR);
+     CREATE TABLE account_events (seq BIGINT NOT NULL, did VARCHAR NOT NULL, time_us BIGINT NOT NULL, event_seq BIGINT, active BOOLEAN, status VARCHAR, time VARCHAR);
+     CREATE TABLE cursors (name VARCHAR PRIMARY KEY, time_us BIGINT NOT NULL);
+     CREATE TABLE ingest_runs (
+       run INTEGER NOT NULL, finished_at TIMESTAMP NOT NULL, sources INTEGER NOT NULL, lines BIGINT NOT NULL,
+       inserted BIGINT NOT NULL, duplicates BIGINT NOT NULL, malformed BIGINT NOT NULL
+     );`,
+  ],
+};
+
+export interface IngestRecord {
+  event: JetstreamEvent;
+  /** The event's JSON text as received. */
+  raw: string;
+  /** Where it came from (a file path, a stream name). */
+  source: string;
+}
+
+export interface AppendResult {
+  inserted: number;
+  duplicates: number;
+  /** Events that cannot be stored faithfully (a control character in a key field); not stored. */
+  rejected?: number;
+}
+
+export interface AppendOptions {
+  /** Stored in the same transaction as the batch (the live collector's resume point). */
+  cursor?: { name: string; timeUs: number };
+}
+
+/** Appends a batch in one transaction; events already stored (or repeated in the batch) are dropped and counted. */
+export async function appendEvents(store: Store, batch: IngestRecord[], opts: AppendOptions = {}): Promise<AppendResult> {
+  const stager = new EventStager();
+  try {
+    let rejected = 0;
+    for (const r of batch) if (stager.add(r.event, r.raw, r.source) !== null) rejected++;
+    const res = await stager.load(store, opts);
+    return { ...res, rejected };
+  } finally {
+    stager.dispose();
+  }
+}
+
+/** One batch being staged: the two staging files, the identities seen, the sources named. */
+class Batch {
+  readonly keys: StagingFile;
+  readonly raw: StagingFile;
+  readonly posts: StagingFile;
+  readonly sources: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
+
+  constructor(dir: string, n: number) {
+    this.keys = new StagingFile(join(dir, `keys-${n}.txt`));
+    this.raw = new StagingFile(join(dir, `raw-${n}.txt`));
+    this.posts = new StagingFile(join(dir, `posts-${n}.txt`));
+  }
+
+  source(name: string): number {
+    let i = this.sourceIndex.get(name);
+    if (i === undefined) {
+      i = this.sources.length;
+      this.sources.push(name);
+      this.sourceIndex.set(name, i);
+    }
+    return i;
+  }
+
+  close(): void {
+    for (const f of [this.keys, this.raw, this.posts]) f.close();
+  }
+
+  remove(): void {
+    this.close();
+    for (const f of [this.keys, this.raw, this.posts]) rmSync(f.path, { force: true });
+  }
+}
+
+/**
+ * Collects validated events in staging files and loads them with one bulk statement per table. Used by
+ * `appendEvents` and, with large batches, by the file ingester (which then never holds events in memory).
+ * A load may run while the next batch is being staged.
+ */
+export class EventStager {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'simpact-stage-'));
+  private batch: Batch | null = null;
+  private batchNo = 0;
+
+  /** Events staged in the current batch. */
+  get count(): number {
+    return this.batch?.keys.count ?? 0;
+  }
+
+  /** Stages one event; returns a reason (and stages nothing) when the event cannot be stored faithfully. */
+  add(event: JetstreamEvent, raw: string, source: string): string | null {
+    const b = (this.batch ??= new Batch(this.dir, this.batchNo++));
+    const staged = stageEvent(b.keys.count, event, raw, b.source(source));
+    if ('error' in staged) return staged.error;
+    b.keys.add(staged.keys);
+    b.raw.add(staged.raw);
+    if (staged.post) b.posts.add(staged.post);
+    return null;
+  }
+
+  /** Loads what is staged (one transaction) and starts a new, empty batch. */
+  async load(store: Store, opts: AppendOptions = {}): Promise<AppendResult> {
+    const b = this.batch;
+    this.batch = null;
+    if (!b) {
+      if (opts.cursor) await store.transaction(() => setCursor(store, opts.cursor!));
+      return { inserted: 0, duplicates: 0 };
+    }
+    b.close();
+    try {
+      return await loadBatch(store, b, opts);
+    } finally {
+      b.remove();
+    }
+  }
+
+  dispose(): void {
+    this.batch?.remove();
+    this.batch = null;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function readStaging(path: string, columns: ReadonlyArray<readonly [string, string]>, quotedFields = false): string {
+  const cols = `{${columns.map(([n, t]) => `'${n}': '${t}'`).join(', ')}}`;
+  const quoting = quotedFields ? `quote='"', escape='"'` : `quote='', escape=''`;
+  return `read_csv(${sqlString(path)}, delim='\x01', ${quoting}, header=false, auto_detect=false,
+    new_line='\\n', max_line_size=4194304, columns=${cols})`;
+}
+
+async function loadBatch(store: Store, b: Batch, opts: AppendOptions): Promise<AppendResult> {
+  const staged = b.keys.count;
+  await store.run('DROP TABLE IF EXISTS temp.stage_events');
+  await store.run(`CREATE TEMP TABLE stage_events AS SELECT * FROM ${readStaging(b.keys.path, KEY_COLUMNS)}`);
+  try {
+    return await store.transaction(async () => {
+      const base = num((await store.all('SELECT coalesce(max(seq), 0) AS m FROM raw_events'))[0].m);
+      const dropped = await markDropped(store, base === 0);
+      // Staging order is ingest order: seq = base + 1 + ord (gaps where duplicates were dropped).
+      const keep = dropped > 0 ? 'WHERE ord NOT IN (SELECT ord FROM dropped_events)' : '';
+      const fresh = `(SELECT ${base} + 1 + ord AS seq, * EXCLUDE (ord) FROM stage_events ${keep})`;
+      const sources = `[${b.sources.map(sqlString).join(', ')}]`;
+      await store.run(`INSERT INTO raw_events
+        SELECT ${base} + 1 + s.ord, s.kind, s.did, s.time_us, s.collection, s.operation, s.rkey, s.rev, s.event_seq, s.cls,
+               ${sources}[s.src + 1], r.raw
+        FROM stage_events s POSITIONAL JOIN ${readStaging(b.raw.path, [['raw', 'VARCHAR']])} r
+        ${dropped > 0 ? "WHERE s.ord NOT IN (SELECT ord FROM dropped_events)" : ""}`);
+      const inserted = staged - dropped;
+      if (inserted > 0) await deriveTables(store, base, fresh, b.posts.count > 0 ? readStaging(b.posts.path, POST_COLUMNS, true) : null, keep);
+      if (opts.cursor) await setCursor(store, opts.cursor);
+      return { inserted, duplicates: dropped };
+    });
+  } finally {
+    for (const t of ['stage_events', 'dropped_events']) await store.run(`DROP TABLE IF EXISTS temp.${t}`);
+  }
+}
+
+/**
+ * Marks the staged events to drop (temp table dropped_events): those already stored and repeats inside the batch
+ * (all but the first). Returns how many.
+ */
+async function markDropped(store: Store, storeEmpty: boolean): Promise<number> {
+  await store.run('DROP TABLE IF EXISTS temp.dropped_events');
+  const repeated = `SELECT ord FROM stage_events
+    QUALIFY row_number() OVER (PARTITION BY did, kind, collection, rkey, rev, operation, event_seq ORDER BY ord) > 1`;
+  // Hash joins on the identity, the stored side first narrowed to this batch's DIDs.
+  const stored = `
+    SELECT s.ord FROM stage_events s JOIN known k
+      ON k.did = s.did AND k.kind = 'commit' AND k.collection = s.collection AND k.rkey = s.rkey
+         AND k.rev IS NOT DISTINCT FROM s.rev AND k.operation = s.operation
+    WHERE s.kind = 'commit'
+    UNION
+    SELECT s.ord FROM stage_events s JOIN known k
+      ON k.did = s.did AND k.kind = s.kind AND k.event_seq IS NOT DISTINCT FROM s.event_seq
+    WHERE s.kind <> 'commit'`;
+  await store.run(`CREATE TEMP TABLE dropped_events AS
+    WITH known AS (
+      SELECT did, kind, collection, rkey, rev, operation, event_seq FROM raw_events
+      WHERE did IN (SELECT DISTINCT did FROM stage_events)
+    )
+    ${storeEmpty ? repeated : `${repeated} UNION ${stored}`}`);
+  return num((await store.all('SELECT count(*) AS n FROM dropped_events'))[0].n);
+}
+
+const POST = "collection = 'app.bsky.feed.post'";
+
+/** Each normalised table from this batch's fresh rows only (so a re-ingest adds nothing). */
+async function deriveTables(store: Store, base: number, fresh: string, posts: string | null, keep: string): Promise<void> {
+  if (posts) {
+    await store.run(`INSERT INTO posts
+      SELECT f.seq, f.did, f.rkey, f.time_us, (f.flags & 1) <> 0, f.subject, (f.flags & 2) <> 0,
+             p.text, TRY_CAST(p.langs AS JSON)::VARCHAR[], p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at
+      FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
+      ORDER BY f.seq`);
+  }
+  // Rare kinds: their few fields come from the raw JSON.
+  const fromRaw = (where: string) => `(SELECT * FROM raw_events WHERE seq > ${base} AND ${where})`;
+  await store.run(`INSERT INTO post_updates
+    SELECT seq, did, rkey, time_us, json_extract_string(raw, '$.commit.record.text'),
+           TRY_CAST(json_extract(raw, '$.commit.record.langs') AS VARCHAR[])
+    FROM ${fromRaw(`kind = 'commit' AND ${POST} AND operation = 'update'`)} ORDER BY seq`);
+  for (const [table, collection] of [
+    ['likes', 'app.bsky.feed.like'], ['reposts', 'app.bsky.feed.repost'],
+    ['follows', 'app.bsky.graph.follow'], ['blocks', 'app.bsky.graph.block'],
+  ] as const) {
+    await store.run(`INSERT INTO ${table} SELECT seq, did, rkey, time_us, subject FROM ${fresh}
+      WHERE kind = 'commit' AND collection = '${collection}' AND operation = 'create' ORDER BY seq`);
+  }
+  await store.run(`INSERT INTO deletes SELECT seq, did, collection, rkey, time_us FROM ${fresh}
+    WHERE kind = 'commit' AND operation = 'delete' ORDER BY seq`);
+  await store.run(`INSERT INTO profile_changes
+    SELECT seq, did, time_us, operation, json_extract_string(raw, '$.commit.record.displayName'),
+           json_extract_string(raw, '$.commit.record.description')
+    FROM ${fromRaw(`kind = 'commit' AND collection = 'app.bsky.actor.profile' AND operation <> 'delete'`)} ORDER BY seq`);
+  await store.run(`INSERT INTO identity_events
+    SELECT seq, did, time_us, event_seq, json_extract_string(raw, '$.identity.handle'), json_extract_string(raw, '$.identity.time')
+    FROM ${fromRaw(`kind = 'identity'`)} ORDER BY seq`);
+  await store.run(`INSERT INTO account_events
+    SELECT seq, did, time_us, event_seq, TRY_CAST(json_extract(raw, '$.account.active') AS BOOLEAN),
+           json_extract_string(raw, '$.account.status'), json_extract_string(raw, '$.account.time')
+    FROM ${fromRaw(`kind = 'account'`)} ORDER BY seq`);
+}
+
+async function setCursor(store: Store, cursor: { name: string; timeUs: number }): Promise<void> {
+  await store.run(
+    'INSERT INTO cursors VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET time_us = excluded.time_us',
+    [cursor.name, BigInt(cursor.timeUs)],
+  );
+}
+
+export async function getCursor(store: Store, name: string): Promise<number | null> {
+  const rows = await store.all('SELECT time_us FROM cursors WHERE name = $1', [name]);
+  return rows.length ? num(rows[0].time_us) : null;
+}
+
+export async function countEvents(store: Store): Promise<number> {
+  return num((await store.all('SELECT count(*) AS n FROM raw_events'))[0].n);
+}
+
+export interface IngestRunSummary {
+  sources: number;
+  lines: number;
+  inserted: number;
+  duplicates: number;
+  malformed: number;
+}
+
+/** Records the counts of one `simpact ingest` run (stats reports the malformed total from here). */
+export async function recordIngestRun(store: Store, s: IngestRunSummary): Promise<void> {
+  const run = num((await store.all('SELECT coalesce(max(run), 0) + 1 AS r FROM ingest_runs'))[0].r);
+  await store.run('INSERT INTO ingest_runs VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6)', [
+    run, s.sources, BigInt(s.lines), BigInt(s.inserted), BigInt(s.duplicates), BigInt(s.malformed),
+  ]);
+}

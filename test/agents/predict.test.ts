@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startOpenAITestServer } from '../helpers/openai-test-server.ts';
+import { OpenAIChatModel } from '../../src/llm/index.ts';
+import { predictWithModel } from '../../src/agents/llm-agent.ts';
+import { readPredictions } from '../../src/agents/predictions.ts';
+import { parseAnswer } from '../../src/agents/answer.ts';
+import { batchInputLine, readBatchOutput } from '../../src/agents/batch.ts';
+import { buildTask } from '../../src/agents/tasks.ts';
+import { parseReleaseLine } from '../../src/agents/release.ts';
+
+const F = (a: string) => Object.fromEntries(['like', 'unlike', 'repost', 'unrepost', 'follow', 'unfollow', 'block', 'unblock', 'post_update', 'post_delete', 'quote', 'post', 'reply'].map((k) => [k, k === a]));
+function tasks(n: number) {
+  return Array.from({ length: n }, (_, i) =>
+    buildTask(parseReleaseLine(JSON.stringify({ thread: [{ text: `ctx ${i}`, user_id: 'b' }, { actions: F('like'), user_id: 'a' }], cluster_id: 1 }), 1, i), 'validation'),
+  );
+}
+
+test('answer parsing: statuses and the action an answer stands for', () => {
+  assert.deepEqual(parseAnswer('{"actions":{"like":false,"follow":true,"repost":false,"ignore":false},"text":""}', 'reply'), { status: 'ok', action: 'follow', text: '' });
+  assert.equal(parseAnswer('{"actions":{"like":false,"follow":false,"repost":false,"ignore":false},"text":"hey"}', 'reply').action, 'reply');
+  assert.equal(parseAnswer('{"actions":{"like":false,"follow":false,"repost":false,"ignore":false},"text":""}', 'reply').action, 'ignore');
+  assert.equal(parseAnswer('{"text":"my post"}', 'post').action, 'post');
+  assert.deepEqual(parseAnswer('not json', 'reply'), { status: 'invalid_json', reason: 'content is not JSON', action: 'post', text: '' });
+  assert.equal(parseAnswer('', 'reply').status, 'empty');
+  assert.equal(parseAnswer('[1]', 'reply').status, 'not_object');
+  assert.equal(parseAnswer('', 'reply', 'no').status, 'refusal');
+  assert.equal(parseAnswer(undefined, 'reply').status, 'missing');
+  const u = parseAnswer('{"actions":{"smile":true,"like":true},"text":""}', 'reply');
+  assert.equal(u.status, 'unknown_action');
+  assert.equal(u.action, 'like');
+  assert.equal(parseAnswer('{"actions":"{\\"repost\\": true}","text":""}', 'reply').action, 'repost');
+});
+
+test('predict: bad answers are counted, a failing endpoint loses nothing, a re-run resumes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-pred-'));
+  const out = join(dir, 'p.jsonl');
+  let down = false;
+  const answers = ['{"actions":{"like":true,"follow":false,"repost":false,"ignore":false},"text":""}', 'I refuse to JSON', '', '{"actions":{"smile":true},"text":"x"}'];
+  const srv = await startOpenAITestServer({
+    chat: (body, n) => {
+      if (down) return { status: 503 };
+      const i = Number(/ctx (\d+)/.exec(JSON.stringify(body.messages))![1]);
+      if (i === 5) return { content: '', refusal: 'cannot' };
+      if (i >= 6 && n >= 6) return { status: 500 };
+      return answers[i % answers.length];
+    },
+  });
+  try {
+    const model = new OpenAIChatModel({ model: 'm', baseURL: srv.url, retries: 1, baseDelayMs: 1 });
+    const ts = tasks(8);
+    const s1 = await predictWithModel(model, ts, out, { concurrency: 1, maxConsecutiveFailures: 50 });
+    assert.equal(s1.predicted, 6);
+    assert.equal(s1.failed, 2);
+    assert.deepEqual(s1.statuses, { ok: 2, invalid_json: 1, empty: 1, unknown_action: 1, refusal: 1 });
+    assert.ok(s1.promptTokens > 0);
+    const lines = readPredictions(out).lines;
+    assert.equal(lines.length, 6);
+    assert.ok(lines.every((l) => l.model === 'openai:m' && l.usage));
+    assert.equal(lines.find((l) => l.task_id === 'task-1-1')!.status, 'invalid_json');
+    // endpoint down: nothing new, nothing lost, stops after consecutive failures
+    down = true;
+    const s2 = await predictWithModel(model, ts, out, { concurrency: 1, maxConsecutiveFailures: 1 });
+    assert.equal(s2.skipped, 6);
+    assert.equal(s2.predicted, 0);
+    assert.ok(s2.aborted);
+    assert.equal(readPredictions(out).lines.length, 6);
+    // endpoint back: only the two missing tasks are asked for
+    down = false;
+    const before = srv.requests.length;
+    const srv2 = await startOpenAITestServer({ chat: () => answers[0] });
+    const s3 = await predictWithModel(new OpenAIChatModel({ model: 'm', baseURL: srv2.url }), ts, out, { concurrency: 2 });
+    await srv2.close();
+    assert.equal(srv.requests.length, before);
+    assert.equal(s3.predicted, 2);
+    assert.equal(srv2.requests.length, 2);
+    assert.deepEqual(new Set(readPredictions(out).lines.map((l) => l.task_id)).size, 8);
+  } finally {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a torn last line is reported and re-predicted', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-pred-'));
+  try {
+    const p = join(dir, 'p.jsonl');
+    writeFileSync(p, '{"task_id":"task-1-0","model":"m","content":"{}","status":"ok","action":"post","text":""}\n{"task_id":"task-1-1","mo');
+    const r = readPredictions(p);
+    assert.equal(r.lines.length, 1);
+    assert.equal(r.problems.length, 1);
+    assert.match(r.problems[0], /p\.jsonl:2:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Batch API: input lines carry custom_id and json_schema; output lines read back with errors counted', async () => {
+  const ts = tasks(2);
+  const line = JSON.parse(batchInputLine(ts[0], { model: 'gpt-4.1-mini', temperature: 0.7 }));
+  assert.equal(line.custom_id, 'task-1-0');
+  assert.equal(line.url, '/v1/chat/completions');
+  assert.equal(line.body.response_format.json_schema.name, 'reply');
+  assert.equal(line.body.temperature, 0.7);
+  const out = [
+    JSON.stringify({ custom_id: 'task-1-0', response: { status_code: 200, body: { choices: [{ message: { content: '{"actions":{"like":true,"follow":false,"repost":false,"ignore":false},"text":""}' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5 } } } }),
+    JSON.stringify({ custom_id: 'task-1-1', response: { status_code: 200, body: { choices: [{ message: { content: null, refusal: 'no' }, finish_reason: 'stop' }] } } }),
+    JSON.stringify({ custom_id: 'task-1-2', response: { status_code: 500, body: {} }, error: null }),
+    'garbage',
+  ].join('\n');
+  const r = readBatchOutput(out, 'batch:gpt', () => 'reply');
+  assert.equal(r.predictions.length, 2);
+  assert.equal(r.predictions[0].action, 'like');
+  assert.deepEqual(r.predictions[0].usage, { prompt_tokens: 10, completion_tokens: 5 });
+  assert.equal(r.predictions[1].status, 'refusal');
+  assert.equal(r.problems.length, 2);
+});

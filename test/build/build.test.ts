@@ -1,0 +1,155 @@
+// End to end: ingest real fixtures plus a small generated input, build a release with two partitions, check its
+// format, splits, Parquet copies and audit, the re-run reuse, and the failure modes.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ACTION_KEYS } from '../../src/bluesky/actions.ts';
+import { runBuild, BuildError, type BuildOptions } from '../../src/dataset/build-stage.ts';
+import type { ClusterPartitions } from '../../src/dataset/clusters.ts';
+import { parseSplitFractions } from '../../src/dataset/splits.ts';
+import { generateFile } from '../../src/generate/write.ts';
+import { auditReleaseReport } from '../../src/privacy/audit.ts';
+import { Store } from '../../src/store/store.ts';
+import { nextActionSample } from '../../src/threads/sample.ts';
+import { silentLogger } from '../../src/util/log.ts';
+
+let dir: string;
+let keyFile: string;
+const FIXTURES = ['fixtures/jetstream-v1-capture/expected_v1.jsonl', 'fixtures/blueprint-examples/expected_input_format_examples.json'];
+
+/** Two partitions without the clustering stage: K=1, and K=3 by a hash of the DID. */
+async function hashClusters(users: Set<string>): Promise<ClusterPartitions> {
+  const one = new Map<string, number>();
+  const three = new Map<string, number>();
+  for (const did of users) {
+    one.set(did, 0);
+    three.set(did, createHash('sha256').update(did).digest()[0] % 3);
+  }
+  return { ks: [1, 3], byK: new Map([[1, one], [3, three]]), method: 'test partition (hash of the DID)', seed: null };
+}
+
+function options(out: string, extra: Partial<BuildOptions> = {}): BuildOptions {
+  return {
+    out,
+    inputs: [],
+    ks: [1, 3],
+    chainK: 3,
+    compat: false,
+    scope: 'same-cluster',
+    seed: 42,
+    secretFile: keyFile,
+    minPosts: 2,
+    languages: 'blueprint',
+    keywords: 'none',
+    split: parseSplitFractions('80/10/10'),
+    parquet: true,
+    log: silentLogger,
+    clusters: hashClusters,
+    ...extra,
+  };
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'simpact-build-'));
+  keyFile = join(dir, 'secret');
+  writeFileSync(keyFile, 'a-test-secret-that-is-long-enough\n', { mode: 0o600 });
+  generateFile({ out: join(dir, 'gen.jsonl'), users: 150, events: 4000, seed: 3 });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('build from real fixtures and generated events: BluePrint lines, splits, Parquet, card, clean audit, reuse', async () => {
+  const store = await Store.open(join(dir, 'a.duckdb'));
+  try {
+    const out = join(dir, 'rel');
+    const report = await runBuild(store, options(out, { inputs: [...FIXTURES, join(dir, 'gen.jsonl')] }));
+    assert.ok(report.threads > 500, `threads: ${report.threads}`);
+    assert.equal(report.reusedThreads, false);
+    assert.deepEqual(report.ks, [1, 3]);
+    const manifest = JSON.parse(readFileSync(join(out, 'release.json'), 'utf8'));
+    assert.equal(manifest.complete, true);
+    assert.equal(manifest.counts.threads, report.threads);
+    assert.ok(!existsSync(join(out, '.simpact-partial')));
+    assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('rel')), ['rel']);
+
+    for (const k of [1, 3]) {
+      const files = readdirSync(join(out, `processed_${k}_clusters`)).sort();
+      let total = 0;
+      for (const f of files) {
+        const id = Number(/^cluster_(\d+)\.jsonl$/.exec(f)![1]);
+        const lines = readFileSync(join(out, `processed_${k}_clusters`, f), 'utf8').trimEnd().split('\n');
+        total += lines.length;
+        for (const line of lines) {
+          assert.match(line, /^\{"thread": \[\{"relative_integer_time": \d+, /);
+          assert.ok(line.endsWith(`], "cluster_id": ${id}}`));
+          assert.doesNotMatch(line, /did:|at:\/\/|[^\x20-\x7e]/);
+          const rec = JSON.parse(line) as { thread: Record<string, unknown>[] };
+          const last = rec.thread[rec.thread.length - 1] as { actions: Record<string, boolean> };
+          assert.deepEqual(Object.keys(last.actions), [...ACTION_KEYS]);
+          assert.equal(Object.values(last.actions).filter(Boolean).length, 1);
+          for (const m of rec.thread.slice(0, -1)) assert.deepEqual(Object.keys(m), ['relative_integer_time', 'text', 'user_id']);
+          for (const m of rec.thread) assert.match(m.user_id as string, /^[0-9a-f]{64}$/);
+          nextActionSample(rec.thread as never);
+        }
+      }
+      assert.equal(total, report.threads);
+      assert.equal(total, report.perK[k].threads);
+      const splitLines = ['train', 'validation', 'test'].map((s) => readFileSync(join(out, 'splits', `${k}_clusters`, `${s}.jsonl`), 'utf8').split('\n').filter(Boolean).length);
+      assert.equal(splitLines[0] + splitLines[1] + splitLines[2], total);
+      assert.ok(Math.abs(splitLines[1] / total - 0.1) < 0.02);
+      assert.equal(report.perK[k].test, splitLines[2]);
+      for (const s of ['train', 'validation', 'test']) assert.ok(existsSync(join(out, 'data', `${k}_clusters`, `${s}.parquet`)));
+    }
+    const card = readFileSync(join(out, 'README.md'), 'utf8');
+    assert.match(card, /^---\n[\s\S]*configs:\n- config_name: 1_clusters\n {2}data_files:\n {2}- split: train\n {4}path: data\/1_clusters\/train.parquet/);
+    assert.match(card, /- config_name: 3_clusters/);
+    assert.match(card, /\| like \| \d+ \|/);
+    const audit = await auditReleaseReport(out, { secret: 'a-test-secret-that-is-long-enough' });
+    assert.deepEqual(audit.leaks, []);
+    assert.ok(audit.scannedFiles >= 10);
+
+    const before = readFileSync(join(out, 'processed_3_clusters', 'cluster_0.jsonl'));
+    const again = await runBuild(store, options(out));
+    assert.equal(again.reusedThreads, true);
+    assert.equal(again.threads, report.threads);
+    assert.deepEqual(readFileSync(join(out, 'processed_3_clusters', 'cluster_0.jsonl')), before, 'a re-run is byte-identical');
+    const scoped = await runBuild(store, options(join(dir, 'rel-all'), { scope: 'all' }));
+    assert.equal(scoped.reusedThreads, false, 'a changed setting recomputes the threads');
+  } finally {
+    store.close();
+  }
+});
+
+test('compat mode: needs the secret; drops quote text; a text the reference does not scrub is a leak and no release', async () => {
+  const store = await Store.open(join(dir, 'b.duckdb'));
+  try {
+    const out = join(dir, 'compat');
+    await assert.rejects(runBuild(store, options(out, { compat: true, secretFile: join(dir, 'missing'), inputs: FIXTURES })), (e: unknown) => e instanceof BuildError && e.kind === 'usage' && /compat mode needs/.test(e.message));
+    const leaky = join(dir, 'leaky.jsonl');
+    const ev = (rkey: string, text: string, t: number) =>
+      JSON.stringify({ did: 'did:plc:leakyuser000000000000000', time_us: 1740000000000000 + t, kind: 'commit', commit: { rev: `r${t}`, operation: 'create', collection: 'app.bsky.feed.post', rkey, record: { $type: 'app.bsky.feed.post', text, langs: ['en'], createdAt: '2025-03-01T00:00:00Z' }, cid: 'bafy' } });
+    writeFileSync(leaky, `${ev('p1', 'my other account is did:plc:abcdefghijklmnopqrstuvwx', 1)}\n${ev('p2', 'second post', 2)}\n`);
+    const err = await runBuild(store, options(out, { compat: true, inputs: [...FIXTURES, leaky] })).then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof BuildError && err.kind === 'leak', String(err));
+    assert.match(err.message, /leak\(s\); the release was NOT completed/);
+    assert.doesNotMatch(err.message, /abcdefghijklmnopqrstuvwx/);
+    assert.ok(!existsSync(out), 'nothing is presented under the final name');
+  } finally {
+    store.close();
+  }
+});
+
+test('refuses to overwrite a folder that is not a release', async () => {
+  const store = await Store.open(join(dir, 'c.duckdb'));
+  try {
+    const out = join(dir, 'precious');
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'keep me');
+    await assert.rejects(runBuild(store, options(out, { inputs: FIXTURES })), /not a simpact release/);
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me');
+  } finally {
+    store.close();
+  }
+});

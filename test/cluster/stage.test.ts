@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { infeasibility, runClustering } from '../../src/cluster/stage.ts';
+import { writeClusterDiagnostics } from '../../src/cluster/diagnostics-write.ts';
+import { Store } from '../../src/store/store.ts';
+import { topicActivity } from '../embed/helpers.ts';
+
+const TOPICS = [
+  ['football', 'goal', 'match', 'striker', 'league', 'coach', 'referee', 'stadium'],
+  ['recipe', 'butter', 'oven', 'flour', 'garlic', 'bake', 'dinner', 'sauce'],
+  ['senate', 'vote', 'election', 'bill', 'governor', 'campaign', 'policy', 'ballot'],
+];
+
+test('infeasible K values are named, not thrown', () => {
+  assert.equal(infeasibility(3, 36, { minSize: 10, maxSize: null }), undefined);
+  assert.match(infeasibility(4, 36, { minSize: 10, maxSize: null })!, /36 users cannot fill 4 clusters of at least 10 \(needs 40\)/);
+  assert.match(infeasibility(50, 36, { minSize: 0, maxSize: null })!, /cannot form 50 clusters/);
+  assert.match(infeasibility(2, 36, { minSize: 1, maxSize: 10 })!, /at most 10 cannot hold 36/);
+});
+
+test('runClustering: real clusters per K, skipped infeasible K, stored and reused; diagnostics written without DIDs', async () => {
+  const { activity, topicOf } = topicActivity(TOPICS, 12, 4);
+  const store = await Store.open(':memory:');
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-clusters-'));
+  try {
+    const opts = { ks: [3, 2, 4], embedder: 'lsa:dim=8', activity, nInit: 2, maxIter: 50 };
+    const res = await runClustering(store, opts);
+    assert.equal(res.nUsers, 36);
+    assert.equal(res.embedder.id, 'lsa');
+    assert.equal(res.embedder.dim, 8);
+    assert.equal(res.seeds.kmeans, 42);
+    assert.equal(res.seeds.embedder, 42);
+    assert.ok(res.deviations.some((d) => /instead of intfloat\/multilingual-e5-large/.test(d)));
+    const [k3, k2, k4] = res.perK;
+    assert.equal(k3.status, 'ok');
+    assert.equal(k3.assignments.size, 36);
+    // every topic lands in exactly one cluster
+    const clusterOfTopic = new Map<number, Set<number>>();
+    for (const [did, c] of k3.assignments) {
+      const t = topicOf.get(did)!;
+      if (!clusterOfTopic.has(t)) clusterOfTopic.set(t, new Set());
+      clusterOfTopic.get(t)!.add(c);
+    }
+    assert.deepEqual([...clusterOfTopic.values()].map((s) => s.size), [1, 1, 1]);
+    assert.deepEqual(k3.diagnostics!.sizes, [12, 12, 12]);
+    assert.ok(k3.diagnostics!.silhouette.value! > 0.3, `silhouette ${k3.diagnostics!.silhouette.value}`);
+    for (const c of k3.diagnostics!.clusters) {
+      const topic = TOPICS.findIndex((words) => words.includes(c.topTerms[0]));
+      assert.ok(topic >= 0, `top term ${c.topTerms[0]}`);
+      assert.ok(c.topTerms.every((t) => TOPICS[topic].includes(t)), c.topTerms.join(','));
+      assert.equal(c.medoidPosts.length, 3);
+      assert.deepEqual(c.actionMix, { post: 24, reply: 24 });
+    }
+    assert.equal(k2.status, 'ok');
+    assert.ok(Math.min(...k2.diagnostics!.sizes) >= 10);
+    assert.equal(k4.status, 'skipped');
+    assert.match(k4.reason!, /cannot fill 4 clusters/);
+    assert.equal(k4.assignments.size, 0);
+
+    const again = await runClustering(store, opts);
+    assert.ok(again.perK.every((k) => k.reused));
+    assert.deepEqual([...again.perK[0].assignments].sort(), [...k3.assignments].sort());
+    assert.equal(again.embedStats.reusedUserVectors, true);
+    const other = await runClustering(store, { ...opts, ks: [3], minSize: 5 });
+    assert.equal(other.perK[0].reused, false, 'another setting → another run');
+
+    const written = await writeClusterDiagnostics(again, dir);
+    assert.deepEqual(readdirSync(dir).sort(), [
+      'clustering.json', 'clusters-k2-pca.png', 'clusters-k2-pca.svg', 'clusters-k2.json', 'clusters-k3-pca.png', 'clusters-k3-pca.svg', 'clusters-k3.json',
+    ]);
+    assert.equal(written.files.length, 7);
+    for (const f of readdirSync(dir)) assert.doesNotMatch(readFileSync(join(dir, f), 'latin1'), /did:plc|g\du\d{3}/, f);
+    const summary = JSON.parse(readFileSync(join(dir, 'clustering.json'), 'utf8'));
+    assert.deepEqual(summary.ks.map((k: { k: number; status: string }) => [k.k, k.status]), [[3, 'ok'], [2, 'ok'], [4, 'skipped']]);
+    const k3json = JSON.parse(readFileSync(join(dir, 'clusters-k3.json'), 'utf8'));
+    assert.equal(k3json.pca.points.length, 36);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { auditRelease, auditReleaseReport, pseudonymizeThread } from '../../src/privacy/index.ts';
+import { pythonJsonDumps } from '../../src/util/python-json.ts';
+
+const SECRET = 'c2VjcmV0LWZvci10aGUtYXVkaXQtdGVzdC0xMjM0NTY=';
+const DID = 'did:plc:z72i7hdynmk6r22z27h6tvur';
+
+function cleanRelease(dir: string): void {
+  const lines: string[] = [];
+  for (let t = 0; t < 50; t++) {
+    const raw = [
+      { did: `did:plc:${'a'.repeat(23)}${t % 10}`, relative_integer_time: 1000 + t * 3, text: `post ${t} with <URL> and @<USERNAME> 😀 at <PHONE_NUMBER>` },
+      { did: DID, relative_integer_time: 52_000_000 + t, text: `reply #${t}: 3-2 win, v2.10.4, $1,299.99` },
+    ];
+    const ids = pseudonymizeThread(raw, SECRET, 'hmac');
+    const thread = raw.map(({ did: _d, ...m }, i) => ({ ...m, user_id: ids[i] }));
+    lines.push(pythonJsonDumps({ thread, cluster_id: t % 7 }));
+  }
+  // A pseudonym whose hex holds a long run of digits must not read as an epoch.
+  lines.push(pythonJsonDumps({ thread: [{ relative_integer_time: 7, text: 'x', user_id: `ab${'1740973563121964'}cd${'0'.repeat(44)}` }], cluster_id: 1 }));
+  mkdirSync(join(dir, 'processed_25_clusters'), { recursive: true });
+  writeFileSync(join(dir, 'processed_25_clusters', 'cluster_0.jsonl'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dir, 'README.md'), '# Dataset\n\nThreads: 50. Clusters: 7. Relative times only.\n');
+  writeFileSync(join(dir, 'stats.csv'), 'cluster_id,threads,max_relative_integer_time\n0,50,52000049\n');
+}
+
+test('a clean release has no leaks (pseudonyms, relative times, placeholders, scores and prices pass)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanRelease(dir);
+  const report = await auditReleaseReport(dir, { secret: SECRET });
+  assert.deepEqual(report.leaks, []);
+  assert.equal(report.scannedFiles, 3);
+});
+
+test('every kind of leak is found with file:line, and excerpts are masked', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cleanRelease(dir);
+  const leaky = [
+    { text: `by ${DID}` },
+    { text: 'cc @alice.bsky.social and @news.example.com' },
+    { text: 'at://did:web:example.com/app.bsky.feed.post/3k' },
+    { created: '2025-03-03T03:46:02.223Z' },
+    { time_us: 1740973563121964, ms: 1740973563121 },
+    { text: 'mail jane.doe@example.org' },
+    { text: 'read https://example.com/a and example.org/b' },
+    { text: 'call (415) 555-2671' },
+    { text: `oops ${SECRET}` },
+    { text: `hex ${Buffer.from(SECRET, 'base64').toString('hex')}` },
+  ];
+  writeFileSync(join(dir, 'processed_25_clusters', 'cluster_1.jsonl'), leaky.map((l) => JSON.stringify(l)).join('\n'));
+  writeFileSync(join(dir, 'README.md'), '# Dataset\n\nCollected 2025-03-01 to 2025-03-31. Licence: https://opensource.org/license/mit\n');
+  writeFileSync(join(dir, 'figure.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]));
+
+  const report = await auditReleaseReport(dir, { secret: SECRET });
+  const got = report.leaks.map((l) => `${l.file}:${l.line} ${l.kind}`);
+  const f = join('processed_25_clusters', 'cluster_1.jsonl');
+  for (const want of [
+    `${f}:1 did`,
+    `${f}:2 handle`,
+    `${f}:3 at-uri`,
+    `${f}:3 did`,
+    `${f}:4 iso-date`,
+    `${f}:5 epoch-us`,
+    `${f}:5 epoch-ms`,
+    `${f}:6 email`,
+    `${f}:7 url`,
+    `${f}:8 phone`,
+    `${f}:9 secret`,
+    `${f}:10 secret`,
+    'README.md:3 iso-date',
+    'README.md:3 url',
+  ]) {
+    assert.ok(got.includes(want), `missing ${want} in ${got.join(', ')}`);
+  }
+  assert.equal(report.leaks.filter((l) => l.line === 2 && l.kind === 'handle').length, 2, 'both handles on line 2');
+  assert.deepEqual(report.skipped, [{ file: 'figure.png', reason: 'not a text or Parquet file (.png)' }]);
+  for (const l of report.leaks) {
+    for (const secretish of [DID, 'alice.bsky.social', 'jane.doe@example.org', '1740973563121964', '555-2671', SECRET, '2025-03-03T03:46']) {
+      assert.ok(!l.excerpt.includes(secretish), `excerpt ${l.excerpt} reprints a leak`);
+    }
+  }
+  assert.equal(report.leaks.find((l) => l.kind === 'secret')!.excerpt, '[secret]');
+
+  const allowed = await auditRelease(dir, { secret: SECRET, allow: [/^https:\/\/opensource\.org\//] });
+  assert.ok(!allowed.some((l) => l.file === 'README.md' && l.kind === 'url'));
+  const noSecret = await auditRelease(dir);
+  assert.ok(!noSecret.some((l) => l.kind === 'secret'), 'the secret is only searched for when given');
+});
+
+test('Parquet files are scanned row by row through DuckDB', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'full.parquet');
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(
+    `COPY (SELECT * FROM (VALUES (1, 'fine text', 'ab12'), (2, 'from ${DID}', 'cd34'), (3, 'ok', 'ef56')) v(relative_integer_time, text, user_id)) TO '${path}' (FORMAT parquet)`,
+  );
+  conn.closeSync();
+  db.closeSync();
+  const leaks = await auditRelease(dir);
+  assert.deepEqual(
+    leaks.map((l) => [l.file, l.line, l.kind]),
+    [['full.parquet', 2, 'did']],
+  );
+});
