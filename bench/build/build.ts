@@ -24,17 +24,19 @@ const keep = args.includes('--keep');
 interface Step {
   step: string;
   wallS: number;
+  /** user + system CPU seconds: less sensitive than wall time to other load on the machine. */
+  cpuS: number;
   peakRssMB: number;
   json?: unknown;
 }
 
 function run(step: string, cliArgs: string[]): Step {
-  const res = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M', process.execPath, 'bin/simpact.js', ...cliArgs], {
+  const res = spawnSync('/usr/bin/time', ['-f', '__TIME__ %e %M %U %S', process.execPath, 'bin/simpact.js', ...cliArgs], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     env: { ...process.env, SIMPACT_QUIET: '1', SIMPACT_SECRET: 'bench-secret-not-for-real-use-0123456789' },
   });
-  const m = /__TIME__ ([\d.]+) (\d+)/.exec(res.stderr);
+  const m = /__TIME__ ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(res.stderr);
   if (res.status !== 0 || !m) throw new Error(`${step} failed (exit ${res.status}):\n${res.stderr.slice(-2000)}`);
   let json: unknown;
   try {
@@ -42,7 +44,7 @@ function run(step: string, cliArgs: string[]): Step {
   } catch {
     json = undefined;
   }
-  return { step, wallS: Number(m[1]), peakRssMB: Math.round(Number(m[2]) / 1024), json };
+  return { step, wallS: Number(m[1]), cpuS: Math.round((Number(m[3]) + Number(m[4])) * 100) / 100, peakRssMB: Math.round(Number(m[2]) / 1024), json };
 }
 
 const input = join(dir, `gen-${events}.jsonl`);
@@ -63,8 +65,8 @@ const summary = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
   loadAverageAtStart: load0,
   loadAverageAtEnd: loadavg()[0],
-  steps: steps.map(({ step, wallS, peakRssMB, json }) => ({ step, wallS, peakRssMB, stages: (json as { seconds?: unknown })?.seconds, threads: (json as { threads?: number })?.threads })),
-  budget: { buildWallS: build.wallS, withIngestWallS: build.wallS + steps.find((s) => s.step === 'ingest')!.wallS, peakRssMB: Math.max(...steps.filter((s) => s.step !== 'generate').map((s) => s.peakRssMB)) },
+  steps: steps.map(({ step, wallS, cpuS, peakRssMB, json }) => ({ step, wallS, cpuS, peakRssMB, stages: (json as { seconds?: unknown })?.seconds, threads: (json as { threads?: number })?.threads })),
+  budget: { buildWallS: build.wallS, buildCpuS: build.cpuS, withIngestWallS: build.wallS + steps.find((s) => s.step === 'ingest')!.wallS, peakRssMB: Math.max(...steps.filter((s) => s.step !== 'generate').map((s) => s.peakRssMB)) },
 };
 writeFileSync(join(dir, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -1,9 +1,13 @@
 // LSA fit + transform speed on real Bluesky posts (and recombined ones beyond the real count).
 //   node --import tsx bench/embed/lsa.ts [n=10000,25000,50000] [dim=256] [dataDir=/work/shared/data]
-// Real texts: bsky-datascience-keegan part01/part02/part06/part09 parquet files (~11.6k posts). Past that, posts are
+// Real texts: bsky-datascience-keegan part01/part02/part06/part09 parquet files (~10.9k posts). Past that, posts are
 // made by joining the first half of one real post with the second half of another (seeded), keeping the vocabulary real.
+// Prints wall and CPU seconds per phase: on a shared machine CPU time is the steadier figure.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { fitLsa, transformLsa } from '../../src/embed/lsa.ts';
+import { LSA_DEFAULTS, transformLsa } from '../../src/embed/lsa.ts';
+import { randomizedSvd } from '../../src/embed/svd.ts';
+import { fitTfidf, transformTfidf } from '../../src/embed/tfidf.ts';
+import { wordTokens } from '../../src/embed/tokenize.ts';
 import { Rng } from '../../src/util/rng.ts';
 
 const sizes = (process.argv[2] ?? '10000,25000,50000').split(',').map(Number);
@@ -29,15 +33,23 @@ function corpus(n: number): string[] {
   return out;
 }
 
+function timed<T>(label: string, fn: () => T, out: string[]): T {
+  const w = performance.now();
+  const c = process.cpuUsage();
+  const r = fn();
+  const cpu = process.cpuUsage(c);
+  out.push(`${label} ${((performance.now() - w) / 1000).toFixed(1)}s wall/${((cpu.user + cpu.system) / 1e6).toFixed(1)}s cpu`);
+  return r;
+}
+
 for (const n of sizes) {
   const texts = corpus(n);
-  const t0 = performance.now();
-  const fit = fitLsa(texts, { kind: 'lsa', dim });
-  const t1 = performance.now();
-  const vecs = transformLsa(fit, texts, true);
-  const t2 = performance.now();
-  console.log(
-    `n=${n} dim=${fit.svd.k} terms=${fit.tfidf.terms.length}: fit ${((t1 - t0) / 1000).toFixed(2)} s, transform ${((t2 - t1) / 1000).toFixed(2)} s ` +
-      `(${Math.round(n / ((t2 - t0) / 1000))} posts/s overall), rss ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB, vecs ${vecs.length}`,
-  );
+  const parts: string[] = [];
+  const docs = timed('tokenise', () => texts.map(wordTokens), parts);
+  const tfidf = timed('tfidf', () => fitTfidf(docs, { ...LSA_DEFAULTS }), parts);
+  const fitDocs = docs.length > LSA_DEFAULTS.maxFitDocs ? new Rng(42).shuffle(docs.slice()).slice(0, LSA_DEFAULTS.maxFitDocs) : docs;
+  const x = transformTfidf(tfidf, fitDocs);
+  const svd = timed('svd', () => randomizedSvd(x, dim, { seed: 42 }), parts);
+  timed('transform', () => transformLsa({ tfidf, svd }, texts, true), parts);
+  console.log(`n=${n} fit-docs=${fitDocs.length} terms=${tfidf.terms.length} nnz=${x.indices.length} dim=${svd.k}: ${parts.join(', ')}`);
 }

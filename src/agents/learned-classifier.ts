@@ -12,6 +12,10 @@ export interface LearnedOptions {
   learningRate?: number;
   l2?: number;
   seed?: number;
+  /** Class weight = (n / (classes · count))^power: 1 is sklearn's "balanced", 0 is none (default 0.25). */
+  classWeightPower?: number;
+  /** Train on at most this many tasks, a seeded sample (default 20 000). */
+  maxTrain?: number;
 }
 
 interface Sparse {
@@ -47,6 +51,10 @@ export function taskFeatures(task: NextActionTask): { cats: string[]; words: str
     if (/@<USERNAME>|@\w/.test(last.text)) cats.push('ctx:mention');
     if (ctx.some((c) => c.role === 'assistant')) cats.push('actor-in-context');
     cats.push(`authors:${Math.min(new Set(ctx.map((c) => c.role)).size, 3)}`, `cluster:${task.cluster}|len:${Math.min(task.threadLength, 4)}`);
+  }
+  if (typeof task.gap === 'number') {
+    const g = `gap:${Math.min(30, Math.floor(Math.log2(1 + Math.max(0, task.gap))))}`;
+    cats.push(g, `${g}|ctx:${last?.isAction ? 'action' : 'text'}`);
   }
   const words = last ? (last.text.toLowerCase().match(WORD) ?? []) : [];
   return { cats, words };
@@ -87,7 +95,10 @@ export class LearnedClassifier {
     return { idx, val: Float32Array.from(idx, (i) => acc.get(i)!) };
   }
 
-  fit(train: readonly NextActionTask[]): this {
+  fit(all: readonly NextActionTask[]): this {
+    const rng = new Rng(this.opts.seed ?? 42);
+    const cap = this.opts.maxTrain ?? 20_000;
+    const train = all.length > cap ? rng.fork('sample').shuffle([...all]).slice(0, cap) : all;
     const df = new Map<string, number>();
     for (const t of train) for (const w of new Set(taskFeatures(t).words)) df.set(w, (df.get(w) ?? 0) + 1);
     const n = train.length;
@@ -95,12 +106,12 @@ export class LearnedClassifier {
     this.labels = [...new Set(train.map((t) => t.truth.action as string))].sort();
     const y = train.map((t) => this.labels.indexOf(t.truth.action as string));
     const counts = this.labels.map((_, k) => y.filter((v) => v === k).length);
-    const classWeight = counts.map((c) => (c ? n / (this.labels.length * c) : 0));
+    const power = this.opts.classWeightPower ?? 0.25;
+    const classWeight = counts.map((c) => (c ? (n / (this.labels.length * c)) ** power : 0));
     const X = train.map((t) => this.vectorize(t));
     this.weights = this.labels.map(() => new Float32Array(this.dim));
-    const rng = new Rng(this.opts.seed ?? 42);
     const order = Array.from(X.keys());
-    const epochs = this.opts.epochs ?? 8;
+    const epochs = this.opts.epochs ?? 5;
     const l2 = this.opts.l2 ?? 1e-6;
     let step = 0;
     for (let e = 0; e < epochs; e++) {

@@ -28,6 +28,11 @@ export interface NextActionTask {
   truth: TaskTruth;
   /** Messages in the thread (context + target). */
   threadLength: number;
+  /**
+   * Release-time distance (relative_integer_time ranks) from the last context message to the target; null without
+   * context. Never shown to LLMs (the reference prompt has no times); the learned baseline uses it.
+   */
+  gap?: number | null;
 }
 
 export function taskId(cluster: number, index: number): string {
@@ -81,6 +86,7 @@ export function buildTask(t: ReleaseThread, split: Split, set: ActionSet = 'blue
     jsonSchema: answerSchema(kind, set),
     truth: { action: actionOf(last.actions), text: typeof last.text === 'string' ? last.text : null },
     threadLength: t.thread.length,
+    gap: contextGap(t.thread),
   };
 }
 
@@ -118,4 +124,11 @@ export function solutionsObject(tasks: readonly NextActionTask[]): Record<string
 
 function actionVector(a: ActionKey): Record<string, boolean> {
   return Object.fromEntries(ACTION_KEYS.map((k) => [k, k === a]));
+}
+
+function contextGap(thread: ReleaseThread['thread']): number | null {
+  if (thread.length < 2) return null;
+  const a = thread[thread.length - 2].relative_integer_time;
+  const b = thread[thread.length - 1].relative_integer_time;
+  return typeof a === 'number' && typeof b === 'number' ? b - a : null;
 }

@@ -1,8 +1,7 @@
 // Greedy k-means++ seeding as in scikit-learn (2 + ⌊ln k⌋ local trials per centre, the trial that lowers the
-// potential most wins), with exact pruning: a point x whose closest centre c_j is at distance r satisfies
-// ‖x − t‖ ≥ r for every trial t with ‖t − c_j‖ ≥ 2r, so whole groups of points (the members of c_j, whose largest
-// distance to c_j is radius_j) are skipped when every trial is at least 2·radius_j from c_j. Results equal the
-// unpruned computation up to floating-point summation order.
+// potential most wins), with exact pruning by the triangle inequality: a point x whose closest centre c_j is at
+// distance r satisfies ‖x − t‖ ≥ ‖t − c_j‖ − r ≥ r for every trial t with ‖t − c_j‖ ≥ 2r, so no trial can bring it
+// closer and its row need not be read. Results equal the unpruned computation up to floating-point summation order.
 import type { Rng } from '../util/rng.ts';
 import { DistanceEngine, gatherRows } from './distance-engine.ts';
 
@@ -22,8 +21,6 @@ export async function kmeansPlusPlus(
   const cNorm = new Float64Array(k);
   const closest = new Float64Array(n);
   const owner = new Int32Array(n);
-  const members: Int32Array[] = new Array(k);
-  const radius = new Float64Array(k);
 
   const first = rng.int(n);
   centres.set(data.subarray(first * d, first * d + d), 0);
@@ -35,9 +32,6 @@ export async function kmeansPlusPlus(
     const out = await engine.gemm(data.subarray(s * d), rows, d, centres, 1, bias0);
     for (let r = 0; r < rows; r++) closest[s + r] = Math.max(0, out[r] + xNorm[s + r]);
   }
-  const allRows = Int32Array.from({ length: n }, (_, i) => i);
-  members[0] = allRows;
-  radius[0] = Math.sqrt(closest.reduce((a, b) => Math.max(a, b), 0));
   let pot = closest.reduce((a, b) => a + b, 0);
 
   const cand = new Float32Array(trials * d);
@@ -45,7 +39,9 @@ export async function kmeansPlusPlus(
   const candIds = new Int32Array(trials);
   const buf = new Float32Array(GATHER_ROWS * d);
   const pots = new Float64Array(trials);
-  const evalMask = new Uint8Array(k);
+  const reach = new Float64Array(k);
+  const idx = new Int32Array(n);
+  const dist = new Float64Array(n * trials);
 
   for (let c = 1; c < k; c++) {
     sampleCandidates(closest, pot, rng, candIds);
@@ -53,43 +49,26 @@ export async function kmeansPlusPlus(
       cand.set(data.subarray(candIds[t] * d, candIds[t] * d + d), t * d);
       candBias[t] = xNorm[candIds[t]];
     }
-    // Which groups can any trial improve? Needs trial-to-centre distances (c × trials).
+    // reach[j] = (min over trials of ‖t − c_j‖²) / 4: points of c_j closer than that cannot improve.
     const cc = await engine.gemm(centres, c, d, cand, trials, candBias);
-    const evaluated: number[] = [];
-    evalMask.fill(0);
-    let count = 0;
     for (let j = 0; j < c; j++) {
-      const limit = 4 * radius[j] * radius[j] * (1 + 1e-4) + 1e-12;
-      for (let t = 0; t < trials; t++) {
-        if (cc[j * trials + t] + cNorm[j] < limit) {
-          evaluated.push(j);
-          evalMask[j] = 1;
-          count += members[j].length;
-          break;
-        }
-      }
+      let m = Infinity;
+      for (let t = 0; t < trials; t++) m = Math.min(m, cc[j * trials + t] + cNorm[j]);
+      reach[j] = (Math.max(0, m) / 4) * (1 - 1e-4); // slack for float32 rounding
     }
-    // When most points need evaluating, reading all rows in place beats gathering them (skipped points only
-    // confirm what the bound already says).
+    let count = 0;
+    for (let i = 0; i < n; i++) if (closest[i] > reach[owner[i]]) idx[count++] = i;
+    // When most points need evaluating, reading all rows in place beats gathering them.
     const gather = 2 * count < n;
-    if (!gather) count = n;
-    const idx = gather ? new Int32Array(count) : allRows;
-    let w = 0;
-    if (gather) {
-      for (const j of evaluated) {
-        idx.set(members[j], w);
-        w += members[j].length;
-      }
-    }
-    const dist = new Float64Array(count * trials);
+    const rowsTotal = gather ? count : n;
     pots.fill(pot);
-    for (let s = 0; s < count; s += GATHER_ROWS) {
-      const rows = Math.min(GATHER_ROWS, count - s);
+    for (let s = 0; s < rowsTotal; s += GATHER_ROWS) {
+      const rows = Math.min(GATHER_ROWS, rowsTotal - s);
       if (gather) gatherRows(data, d, idx, s, rows, buf);
       const out = await engine.gemm(gather ? buf : data.subarray(s * d), rows, d, cand, trials, candBias);
       for (let r = 0; r < rows; r++) {
-        const i = idx[s + r];
-        if (!evalMask[owner[i]]) continue;
+        const i = gather ? idx[s + r] : s + r;
+        if (!gather && closest[i] <= reach[owner[i]]) continue;
         for (let t = 0; t < trials; t++) {
           const v = Math.max(0, out[r * trials + t] + xNorm[i]);
           dist[(s + r) * trials + t] = v;
@@ -102,26 +81,13 @@ export async function kmeansPlusPlus(
     pot = pots[best];
     centres.set(cand.subarray(best * d, best * d + d), c * d);
     cNorm[c] = xNorm[candIds[best]];
-
-    const moved: number[] = [];
-    for (let r = 0; r < count; r++) {
-      const i = idx[r];
-      if (!evalMask[owner[i]]) continue;
+    for (let r = 0; r < rowsTotal; r++) {
+      const i = gather ? idx[r] : r;
+      if (!gather && closest[i] <= reach[owner[i]]) continue;
       const v = dist[r * trials + best];
       if (v < closest[i]) {
         closest[i] = v;
         owner[i] = c;
-        moved.push(i);
-      }
-    }
-    members[c] = Int32Array.from(moved);
-    radius[c] = Math.sqrt(moved.reduce((a, i) => Math.max(a, closest[i]), 0));
-    if (moved.length > 0) {
-      for (const j of evaluated) {
-        const kept = members[j].filter((i) => owner[i] === j);
-        if (kept.length === members[j].length) continue;
-        members[j] = kept;
-        radius[j] = Math.sqrt(kept.reduce((a, i) => Math.max(a, closest[i]), 0));
       }
     }
   }

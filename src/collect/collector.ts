@@ -61,6 +61,8 @@ export interface CollectStats {
   malformed: number;
   connections: number;
   reconnects: number;
+  /** Resumes whose first event came long after the stored cursor (possible missing events). */
+  gaps: number;
   /** Committed cursor (time_us). */
   cursor: number | null;
   /** time_us of the last event received, for the lag display. */
@@ -77,6 +79,8 @@ export interface CollectSummary extends CollectStats {
 }
 
 const MAX_LOGGED_MALFORMED = 10;
+/** A resumed stream whose first event is this much past the stored cursor is reported as a possible gap. */
+const GAP_WARNING_S = 120;
 
 export class Collector {
   readonly cursorName: string;
@@ -95,8 +99,10 @@ export class Collector {
   private committed: number | null = null;
   private lastTimeUs: number | null = null;
   private lastError: string | null = null;
+  /** The committed cursor a new connection resumed from, until its first event arrives (for the gap check). */
+  private awaitingFirst: number | null = null;
   private startedAt = 0;
-  private readonly counts = { stored: 0, duplicates: 0, received: 0, batches: 0, malformed: 0, connections: 0, reconnects: 0 };
+  private readonly counts = { stored: 0, duplicates: 0, received: 0, batches: 0, malformed: 0, connections: 0, reconnects: 0, gaps: 0 };
   private readonly malformedReasons = new Map<string, number>();
 
   constructor(private readonly opts: CollectOptions) {
@@ -122,6 +128,7 @@ export class Collector {
     try {
       while (!this.stopReason) {
         const endpoint = this.opts.endpoints[endpointIndex];
+        this.awaitingFirst = this.committed;
         const url = subscribeUrl(endpoint, this.opts.filter, this.resumeCursor());
         const end = await this.connect(url);
         await this.drain();
@@ -199,11 +206,25 @@ export class Collector {
     if (this.stopReason) return;
     this.counts.received++;
     this.lastTimeUs = event.time_us;
+    if (this.awaitingFirst !== null) this.checkResumeGap(event.time_us);
     this.pending.push({ event, raw, source: this.opts.source ?? 'jetstream' });
     const max = this.opts.maxEvents;
     const limitInSight = max !== undefined && this.counts.stored + this.pending.length >= max;
     if (this.pending.length >= this.batchSize || limitInSight) void this.flush();
     if (this.pending.length >= this.batchSize * (this.opts.maxPendingBatches ?? 4) || limitInSight) this.conn?.pause();
+  }
+
+  /**
+   * Jetstream keeps a limited history: a cursor older than it replays from the oldest event it still has. A first
+   * event far past the stored cursor means events in between may be missing (or, with a narrow filter, there were none).
+   */
+  private checkResumeGap(firstTimeUs: number): void {
+    const gapS = (firstTimeUs - this.awaitingFirst!) / 1e6;
+    this.awaitingFirst = null;
+    if (gapS > GAP_WARNING_S) {
+      this.counts.gaps++;
+      this.log.warn(`jetstream: the stream resumed ${(gapS / 60).toFixed(1)} min after the stored cursor; events in between may be missing (the instance's history may not reach back that far)`);
+    }
   }
 
   private countMalformed(reason: string, n = 1): void {

@@ -93,7 +93,7 @@ export async function runCollect(o: RunCollectOptions): Promise<CollectSummary> 
     store.close();
   }
   if (summary.stopReason === 'gave-up') {
-    const why = `gave up after ${summary.connections} connection attempts; last: ${summary.lastError}`;
+    const why = `gave up after ${summary.connections} connection attempt${summary.connections === 1 ? '' : 's'}; last: ${summary.lastError}`;
     if (summary.stored === 0) throw new CliError(`collect: nothing stored, ${why}`, EXIT.FAILURE);
     log.warn(`collect: ${why} (the ${summary.stored} events stored before are kept)`);
   }

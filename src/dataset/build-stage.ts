@@ -6,13 +6,15 @@ import '../store/store.ts';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ACTION_KEYS, type ActionKey } from '../bluesky/actions.ts';
-import { filterActivity, loadKeywordFile, DEFAULT_KEYWORDS_FILE, type FilterCounts } from '../filter/index.ts';
+import { filterActivity, loadKeywordFile, DEFAULT_KEYWORDS_FILE, type FilterCounts, type FilterResult } from '../filter/index.ts';
+import type { Activity } from '../bluesky/activity.ts';
 import { ingestPaths, formatProblem } from '../ingest/ingest.ts';
 import { auditReleaseReport, createPiiEngine, loadOptOut, loadSecretInfo, pseudonymFor, relativeIntegerTime } from '../privacy/index.ts';
 import { loadActivity } from '../store/activity.ts';
 import { finishedStage, loadThreads, releaseJsonlToParquet, saveThreads } from '../store/release.ts';
 import type { Store } from '../store/store.ts';
 import { buildThreads } from '../threads/build.ts';
+import { usersInFirstSeenOrder } from '../threads/user-index.ts';
 import type { Thread, ThreadScope } from '../threads/types.ts';
 import type { Logger } from '../util/log.ts';
 import { renderCard } from './card.ts';
@@ -208,12 +210,16 @@ interface PreparedThreads {
  * settings. A function of its own so that the loaded activity can be collected once the threads exist.
  */
 async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] | null, lap: (name: string) => void): Promise<PreparedThreads> {
-  const activity = await loadActivity(store, { compatBlueprint: o.compat });
+  // Large inputs: the activity and its filtered copy are dropped (set to null) as soon as they are not needed.
+  let activity: Activity | null = await loadActivity(store, { compatBlueprint: o.compat });
   lap('load');
-  const filtered = filterActivity(activity, { languages: o.languages, keywords, minPosts: o.minPosts });
+  let filtered: FilterResult | null = filterActivity(activity, { languages: o.languages, keywords, minPosts: o.minPosts });
   const users = filtered.keptUsers;
   if (users.size === 0) throw new BuildError('no user passes the filters: nothing to release', 'failure');
   const fingerprint = activityFingerprint(filtered.activity);
+  // the reference orders users by their first event of any kind, so the order comes from the unfiltered activity
+  const userOrder = usersInFirstSeenOrder(activity, users);
+  activity = null;
   lap('filter');
 
   const parts = o.clusters
@@ -228,24 +234,31 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
     fingerprint,
     compat: o.compat,
     scope: o.scope,
+    userOrder: settingsHash(userOrder),
     chainClusters: o.scope === 'same-cluster' ? settingsHash(parts.byK.get(chainK)!) : null,
     pii: engine.entities,
   });
   const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities };
   const done = await finishedStage<{ skipped: Record<string, number> }>(store, 'threads', hash);
   if (done) {
+    filtered = null;
     const threads = (await loadThreads(store, hash)) as Thread[];
     o.log.info(`reusing ${threads.length} threads built earlier from the same input with the same settings`);
     lap('threads (reused)');
     return { ...base, threads, skipped: done.skipped, reused: true };
   }
-  const built = buildThreads(filtered.activity, parts.byK.get(chainK)!, { compat: o.compat, scope: o.scope });
+  const built = buildThreads(filtered.activity, parts.byK.get(chainK)!, { compat: o.compat, scope: o.scope, userOrder });
+  filtered = null;
+  const skipped = built.skipped;
+  let raw: Thread[] | null = built.threads;
+  built.threads = [];
   lap('threads');
-  const threads = scrubThreads(built.threads, (t) => engine.redact(t).redacted);
+  const threads = scrubThreads(raw, (t) => engine.redact(t).redacted);
+  raw = null;
   lap('scrub');
-  await saveThreads(store, hash, threads, { skipped: built.skipped });
+  await saveThreads(store, hash, threads, { skipped });
   lap('store threads');
-  return { ...base, threads, skipped: built.skipped, reused: false };
+  return { ...base, threads, skipped, reused: false };
 }
 
 function loadSecretOrFail(o: BuildOptions): string {

@@ -22,7 +22,7 @@ export const LSA_DEFAULTS = {
   powerIterations: 2,
   oversampling: 10,
   /** The SVD is fitted on at most this many documents (a seeded sample); every text is still transformed. */
-  maxFitDocs: 50_000,
+  maxFitDocs: 20_000,
 } as const;
 
 export interface LsaFit {

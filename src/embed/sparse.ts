@@ -1,5 +1,5 @@
-// Compressed sparse rows and the two products the randomized SVD needs. Dense matrices are column-major:
-// one Float64Array per column.
+// Compressed sparse rows and the two products the randomized SVD needs. Dense matrices here are row-major
+// (`rows × cols` in one Float64Array), so every inner loop runs over contiguous memory.
 
 export interface Csr {
   nRows: number;
@@ -9,28 +9,30 @@ export interface Csr {
   data: Float64Array;
 }
 
-/** Y = X · W, W given as columns of length nCols; returns columns of length nRows. */
-export function csrTimesDense(x: Csr, w: Float64Array[]): Float64Array[] {
-  return w.map((col) => {
-    const y = new Float64Array(x.nRows);
-    for (let i = 0; i < x.nRows; i++) {
-      let s = 0;
-      for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) s += x.data[p] * col[x.indices[p]];
-      y[i] = s;
+/** Y = X · W, with W row-major (x.nCols × l); returns Y row-major (x.nRows × l). */
+export function csrTimesDense(x: Csr, w: Float64Array, l: number): Float64Array {
+  const y = new Float64Array(x.nRows * l);
+  for (let i = 0; i < x.nRows; i++) {
+    const yo = i * l;
+    for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) {
+      const v = x.data[p];
+      const wo = x.indices[p] * l;
+      for (let t = 0; t < l; t++) y[yo + t] += v * w[wo + t];
     }
-    return y;
-  });
+  }
+  return y;
 }
 
-/** Z = Xᵀ · Q, Q given as columns of length nRows; returns columns of length nCols. */
-export function csrTransposeTimesDense(x: Csr, q: Float64Array[]): Float64Array[] {
-  return q.map((col) => {
-    const z = new Float64Array(x.nCols);
-    for (let i = 0; i < x.nRows; i++) {
-      const qi = col[i];
-      if (qi === 0) continue;
-      for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) z[x.indices[p]] += x.data[p] * qi;
+/** Z = Xᵀ · Q, with Q row-major (x.nRows × l); returns Z row-major (x.nCols × l). */
+export function csrTransposeTimesDense(x: Csr, q: Float64Array, l: number): Float64Array {
+  const z = new Float64Array(x.nCols * l);
+  for (let i = 0; i < x.nRows; i++) {
+    const qo = i * l;
+    for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) {
+      const v = x.data[p];
+      const zo = x.indices[p] * l;
+      for (let t = 0; t < l; t++) z[zo + t] += v * q[qo + t];
     }
-    return z;
-  });
+  }
+  return z;
 }

@@ -9,11 +9,11 @@ import type { Embedder, EmbedderSpec, LsaSpec, OpenAISpec, TransformersSpec } fr
 
 const NUMERIC = new Set([
   'dim', 'minDf', 'maxDf', 'maxFeatures', 'seed', 'powerIterations', 'oversampling', 'maxLength', 'batchSize',
-  'concurrency', 'timeoutMs', 'retries', 'dimensions', 'baseDelayMs',
+  'concurrency', 'timeoutMs', 'retries', 'dimensions', 'baseDelayMs', 'maxFitDocs',
 ]);
 const BOOLEAN = new Set(['sublinearTf', 'normalize']);
 const ALLOWED: Record<EmbedderSpec['kind'], string[]> = {
-  lsa: ['dim', 'minDf', 'maxDf', 'maxFeatures', 'sublinearTf', 'normalize', 'seed', 'powerIterations', 'oversampling'],
+  lsa: ['dim', 'minDf', 'maxDf', 'maxFeatures', 'sublinearTf', 'normalize', 'seed', 'powerIterations', 'oversampling', 'maxFitDocs'],
   transformers: ['mode', 'maxLength', 'batchSize', 'dtype', 'prefix'],
   openai: ['batchSize', 'concurrency', 'timeoutMs', 'retries', 'dimensions', 'prefix', 'baseDelayMs'],
 };

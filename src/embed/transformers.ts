@@ -53,6 +53,8 @@ export class TransformersEmbedder implements Embedder {
         tf.env.allowLocalModels = true;
         tf.env.allowRemoteModels = false;
         id = basename(dir);
+      } else {
+        tf.env.allowRemoteModels = true; // a hub id: needs network (or the library's cache)
       }
       const tokenizer = await tf.AutoTokenizer.from_pretrained(id);
       const model = await tf.AutoModel.from_pretrained(id, { dtype: (this.spec.dtype ?? 'fp32') as 'fp32', device: 'cpu' });

@@ -39,6 +39,8 @@ export interface LsaSpec {
   /** Power iterations (default 2) and oversampling (default 10) of the randomized SVD. */
   powerIterations?: number;
   oversampling?: number;
+  /** The SVD is fitted on a seeded sample of at most this many texts (default 20 000); all texts are transformed. */
+  maxFitDocs?: number;
 }
 
 /** `blueprint`: CLS pooling, no prefix, 128 tokens, no normalisation (spec §5.1). `model-card`: e5 model-card usage. */

@@ -14,7 +14,7 @@ import { diagonality } from './diagonality.ts';
 import { EmbeddingCache, type PreparableEmbedder } from './embed-cache.ts';
 import { embeddableText, filterText } from './filter-text.ts';
 import type { EvalModel, EvalTask } from './inputs.ts';
-import { textMetrics, tfidfJaccard, type TextMetrics } from './text-metrics.ts';
+import { realHistogram, textMetrics, tfidfJaccard, type TextMetrics } from './text-metrics.ts';
 import { dot } from './vectors.ts';
 
 export type EvalMode = 'corrected' | 'blueprint';
@@ -73,7 +73,9 @@ export interface EvalReport {
   notes: string[];
 }
 
+/** The real side's name in the TF-IDF documents (the reference's) and in the distributions. */
 export const REAL = 'validation';
+export const REAL_SOURCE = 'real';
 const POP = 'population';
 
 interface Row {
@@ -180,6 +182,7 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
   };
   for (const [g, byName] of [...jc.top5, ...jp.top5]) report.top5Terms[g] = Object.fromEntries(byName);
 
+  const realHists = new Map<string, Map<number, number>>();
   for (const m of models) {
     for (const grp of groups) {
       const rs = grp.clusters.flatMap((c) => rows.get(m.id)!.get(c)!);
@@ -188,7 +191,9 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
       const truth = mode === 'blueprint' ? rs.filter((r) => r.truthLabel !== '').map((r) => r.truthLabel) : rs.map((r) => r.truthLabel);
       const pred = mode === 'blueprint' ? rs.filter((r) => r.truthLabel !== '').map((r) => r.predLabel) : rs.map((r) => r.predLabel);
       const cls = classificationReport(truth, pred, labels);
-      const tm = textMetrics(cache, real, gen);
+      const histKey = mode === 'blueprint' ? `${grp.key}:${real.length}` : grp.key;
+      if (!realHists.has(histKey)) realHists.set(histKey, realHistogram(cache, real));
+      const tm = textMetrics(cache, real, gen, realHists.get(histKey));
       const paired = mode === 'corrected' ? rs.filter((r) => r.realText && r.genText).map((r) => dot(cache.unitVector(r.realText!), cache.unitVector(r.genText!))) : [];
       const { bestMatch, ...text } = tm;
       const metrics: GroupMetrics = {
@@ -227,8 +232,8 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
     }
   }
   const realAll = clusters.flatMap((c) => realRows.get(c)!);
-  report.distribution.actions[REAL] = countLabels(realAll.map((r) => r.truthLabel));
-  report.distribution.textLengths[REAL] = realTexts(realAll).map(codeLength);
+  report.distribution.actions[REAL_SOURCE] = countLabels(realAll.map((r) => r.truthLabel));
+  report.distribution.textLengths[REAL_SOURCE] = realTexts(realAll).map(codeLength);
 
   const scalar: Record<string, (g: GroupMetrics) => number> = {
     jaccard_similarity: (g) => g.jaccard,

@@ -2,7 +2,7 @@
 // (group, model) documents as the reference computes it.
 import type { EmbeddingCache } from './embed-cache.ts';
 import { SklearnTfidf, topK } from './sklearn-tfidf.ts';
-import { bestMatchCosines, centroidCosine, embeddingJsDivergence } from './vectors.ts';
+import { bestMatchCosines, centroidCosine, densityHistogram, jsDivergence } from './vectors.ts';
 
 export interface TextMetrics {
   nReal: number;
@@ -15,7 +15,13 @@ export interface TextMetrics {
   jsDivergence: number;
 }
 
-export function textMetrics(cache: EmbeddingCache, real: readonly string[], gen: readonly string[]): TextMetrics & { bestMatch: Float64Array } {
+/** `realHistogram` may be passed in when the same real set is compared with several models (it is O(n²)). */
+export function textMetrics(
+  cache: EmbeddingCache,
+  real: readonly string[],
+  gen: readonly string[],
+  realHistogram?: Map<number, number>,
+): TextMetrics & { bestMatch: Float64Array } {
   const realRaw = real.map((t) => cache.vector(t));
   const genRaw = gen.map((t) => cache.vector(t));
   const realN = real.map((t) => cache.unitVector(t));
@@ -33,7 +39,7 @@ export function textMetrics(cache: EmbeddingCache, real: readonly string[], gen:
     centroidCosine: centroidCosine(realRaw, genRaw),
     maxCosine: best.length ? maxC : NaN,
     meanMaxCosine: best.length ? sum / best.length : NaN,
-    jsDivergence: embeddingJsDivergence(realN, genN),
+    jsDivergence: realN.length && genN.length ? jsDivergence(realHistogram ?? densityHistogram(realN), densityHistogram(genN)) : NaN,
     bestMatch: best,
   };
 }
@@ -87,4 +93,9 @@ export function tfidfJaccard(docs: Map<string, Map<string, readonly string[]>>, 
     out.jaccard.set(group, row);
   }
   return out;
+}
+
+/** The reference histogram of a real text set's within-set distances. */
+export function realHistogram(cache: EmbeddingCache, real: readonly string[]): Map<number, number> {
+  return densityHistogram(real.map((t) => cache.unitVector(t)));
 }

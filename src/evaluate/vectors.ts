@@ -64,26 +64,27 @@ export function linspace(start: number, stop: number, num: number): Float64Array
   return out;
 }
 
-/** `np.histogram(values, bins=edges)` counts: [e_i, e_i+1) with the last bin closed; out-of-range values dropped. */
-export function histogramCounts(values: Iterable<number>, edges: Float64Array): Float64Array {
+/** np.histogram's bin of v: [e_i, e_i+1) with the last bin closed; -1 outside [e_0, e_last]. */
+export function binIndex(v: number, edges: Float64Array): number {
   const nb = edges.length - 1;
-  const counts = new Float64Array(nb);
-  const lo = edges[0];
-  const hi = edges[nb];
+  if (!(v >= edges[0] && v <= edges[nb])) return -1;
+  if (v === edges[nb]) return nb - 1;
+  let a = 0;
+  let b = nb; // largest i with edges[i] <= v
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if (edges[m] <= v) a = m;
+    else b = m;
+  }
+  return a;
+}
+
+/** `np.histogram(values, bins=edges)` counts; out-of-range values are dropped. */
+export function histogramCounts(values: Iterable<number>, edges: Float64Array): Float64Array {
+  const counts = new Float64Array(edges.length - 1);
   for (const v of values) {
-    if (!(v >= lo && v <= hi)) continue;
-    if (v === hi) {
-      counts[nb - 1]++;
-      continue;
-    }
-    let a = 0;
-    let b = nb; // find largest i with edges[i] <= v
-    while (b - a > 1) {
-      const m = (a + b) >> 1;
-      if (edges[m] <= v) a = m;
-      else b = m;
-    }
-    counts[a]++;
+    const i = binIndex(v, edges);
+    if (i >= 0) counts[i]++;
   }
   return counts;
 }
@@ -104,10 +105,24 @@ function isZero(v: Float64Array): boolean {
   return true;
 }
 
+/** Histogram counts of all n² within-set distances (see withinDistances); each off-diagonal pair computed once. */
+export function withinDistanceCounts(rowsN: readonly Float64Array[], edges: Float64Array): Float64Array {
+  const counts = new Float64Array(edges.length - 1);
+  for (let i = 0; i < rowsN.length; i++) {
+    const d = binIndex(isZero(rowsN[i]) ? 1 : 0, edges);
+    if (d >= 0) counts[d]++;
+    for (let j = i + 1; j < rowsN.length; j++) {
+      const k = binIndex(1 - dot(rowsN[i], rowsN[j]), edges);
+      if (k >= 0) counts[k] += 2;
+    }
+  }
+  return counts;
+}
+
 /** The reference histogram: density over 49 bins on [0, 2], non-zero bins only, keyed by bin index. */
-export function densityHistogram(values: Iterable<number>): Map<number, number> {
+export function densityHistogram(values: Iterable<number> | readonly Float64Array[]): Map<number, number> {
   const edges = linspace(0, 2, 50);
-  const counts = histogramCounts(values, edges);
+  const counts = Array.isArray(values) && values[0] instanceof Float64Array ? withinDistanceCounts(values as Float64Array[], edges) : histogramCounts(values as Iterable<number>, edges);
   let total = 0;
   for (const c of counts) total += c;
   const out = new Map<number, number>();
@@ -139,5 +154,5 @@ export function jsDivergence(p: Map<number, number>, q: Map<number, number>): nu
 
 export function embeddingJsDivergence(realN: readonly Float64Array[], genN: readonly Float64Array[]): number {
   if (!realN.length || !genN.length) return NaN;
-  return jsDivergence(densityHistogram(withinDistances(realN)), densityHistogram(withinDistances(genN)));
+  return jsDivergence(densityHistogram(realN), densityHistogram(genN));
 }

@@ -10,7 +10,7 @@ export interface TextSample {
   langs: string[] | null;
 }
 
-export interface GenerateOptions {
+export interface SyntheticOptions {
   users: number;
   events: number;
   seed: number;
@@ -79,7 +79,7 @@ class Pool<T> {
   }
 }
 
-export function* generateEvents(o: GenerateOptions): Generator<string> {
+export function* generateEvents(o: SyntheticOptions): Generator<string> {
   if (o.users < 1) throw new RangeError('users must be >= 1');
   if (o.texts.length === 0) throw new RangeError('no texts to draw from');
   const rng = new Rng(o.seed);

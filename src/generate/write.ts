@@ -1,17 +1,17 @@
 // Writes generated events to a file (buffered, constant memory) and says loudly that they are synthetic.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { generateEvents, type GenerateOptions } from './generate.ts';
+import { generateEvents, type SyntheticOptions } from './generate.ts';
 import { loadTexts } from './texts.ts';
 
 export const SYNTHETIC_NOTICE =
   'SYNTHETIC data: generated Jetstream events for benchmarks and scale tests only; not real Bluesky activity.';
 
-export interface GenerateFileOptions extends Omit<GenerateOptions, 'texts'> {
+export interface SyntheticFileOptions extends Omit<SyntheticOptions, 'texts'> {
   out: string;
   textsPath?: string;
 }
 
-export interface GenerateSummary {
+export interface SyntheticSummary {
   synthetic: true;
   out: string;
   events: number;
@@ -21,7 +21,7 @@ export interface GenerateSummary {
   seconds: number;
 }
 
-export function generateFile(o: GenerateFileOptions): GenerateSummary {
+export function generateFile(o: SyntheticFileOptions): SyntheticSummary {
   const started = performance.now();
   const texts = loadTexts(o.textsPath);
   const fd = openSync(o.out, 'w');

@@ -8,17 +8,17 @@ import { groupedEvents, isGroupedObject, looksGrouped } from './grouped.ts';
 import { LineSplitter, MAX_LINE_BYTES } from './lines.ts';
 import { detectCompression, expandPaths, readDecompressed } from './sources.ts';
 
-export type ProblemKind = 'json' | 'not-jetstream' | 'too-long' | 'utf8' | 'unstorable' | 'file';
+export type IngestProblemKind = 'json' | 'not-jetstream' | 'too-long' | 'utf8' | 'unstorable' | 'file';
 
-export interface Problem {
+export interface IngestProblem {
   file: string;
   /** 1-based line, or a location inside a grouped file (`commits.<collection>.<op>[i]`). */
   line?: number | string;
-  kind: ProblemKind;
+  kind: IngestProblemKind;
   reason: string;
 }
 
-export function formatProblem(p: Problem): string {
+export function formatProblem(p: IngestProblem): string {
   return p.line === undefined ? `${p.file}: ${p.reason}` : `${p.file}:${p.line}: ${p.reason}`;
 }
 
@@ -34,7 +34,7 @@ export interface IngestOptions {
   batchSize?: number;
   /** How many problems are kept (and passed to onProblem) in full; the rest are only counted (default 10). */
   maxErrors?: number;
-  onProblem?: (p: Problem) => void;
+  onProblem?: (p: IngestProblem) => void;
   onProgress?: (p: IngestProgress) => void;
   /** Largest line accepted (default 1 MiB). */
   maxLineBytes?: number;
@@ -58,9 +58,9 @@ export interface IngestSummary {
   fileProblems: number;
   /** Files in the given directories that were passed over (not a JSONL/compressed name). */
   skippedFiles: number;
-  problemsByKind: Partial<Record<ProblemKind, number>>;
+  problemsByKind: Partial<Record<IngestProblemKind, number>>;
   /** The first `maxErrors` problems. */
-  problems: Problem[];
+  problems: IngestProblem[];
   seconds: number;
   eventsPerSecond: number;
 }
@@ -126,7 +126,7 @@ class IngestRun {
     this.stager.dispose();
   }
 
-  private problem(p: Problem): void {
+  private problem(p: IngestProblem): void {
     if (p.kind === 'file') this.s.fileProblems++;
     else this.s.malformed++;
     this.s.problemsByKind[p.kind] = (this.s.problemsByKind[p.kind] ?? 0) + 1;
@@ -137,7 +137,7 @@ class IngestRun {
   }
 
   /** Validates and stages one JSON text. */
-  private accept(file: string, line: number | string, text: string, value?: unknown): void {
+  private accept(file: string, line: number | string, text: string, value?: unknown, bytes?: Buffer): void {
     this.s.lines++;
     let v = value;
     if (v === undefined) {
@@ -155,7 +155,7 @@ class IngestRun {
       this.problem({ file, line, kind: 'not-jetstream', reason: `not a Jetstream event: ${shape}` });
       return;
     }
-    const bad = this.stager.add(v as JetstreamEvent, text, file);
+    const bad = this.stager.add(v as JetstreamEvent, text, file, bytes);
     if (bad) this.problem({ file, line, kind: 'unstorable', reason: bad });
     else this.s.events++;
   }
@@ -165,10 +165,13 @@ class IngestRun {
     let grouped: unknown = null;
     const splitter = new LineSplitter(
       {
-        line: (text, lineNo) => {
+        line: (text, lineNo, bytes) => {
           if (firstLine) {
             firstLine = false;
-            if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+            if (text.charCodeAt(0) === 0xfeff) {
+              text = text.slice(1);
+              bytes = bytes.subarray(3);
+            }
             if (text.includes('"kinds"') || text.includes('"commits"')) {
               try {
                 const v = JSON.parse(text) as unknown;
@@ -181,7 +184,7 @@ class IngestRun {
               }
             }
           }
-          this.accept(file, lineNo, text);
+          this.accept(file, lineNo, text, undefined, bytes);
         },
         problem: (lineNo, reason) => {
           firstLine = false;

@@ -5,14 +5,14 @@
 export const MAX_LINE_BYTES = 1 << 20;
 
 export interface LineSink {
-  /** A non-blank line (without its newline or a trailing CR), 1-based line number. */
-  line(text: string, lineNo: number): void;
+  /** A non-blank line (without its newline or a trailing CR), 1-based line number, and its bytes. */
+  line(text: string, lineNo: number, bytes: Buffer): void;
   /** A line that could not be read. */
   problem(lineNo: number, reason: string): void;
 }
 
 const NL = 10;
-const fatal = new TextDecoder('utf-8', { fatal: true });
+const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class LineSplitter {
   private carry: Buffer | null = null;
@@ -101,7 +101,12 @@ export class LineSplitter {
     }
     const lines = text.split('\n');
     const n = lines.length - 1; // the element after the final newline is empty
-    for (let i = 0; i < n; i++) this.emit(lines[i], ++this.lineNo);
+    let pos = 0;
+    for (let i = 0; i < n; i++) {
+      const end = region.indexOf(NL, pos);
+      this.emit(lines[i], ++this.lineNo, region, pos, end);
+      pos = end + 1;
+    }
   }
 
   private decodeLineByLine(region: Buffer): void {
@@ -125,17 +130,21 @@ export class LineSplitter {
       this.sink.problem(lineNo, 'invalid UTF-8');
       return;
     }
-    this.emit(text, lineNo);
+    this.emit(text, lineNo, bytes, 0, bytes.length);
   }
 
-  private emit(text: string, lineNo: number): void {
+  /** `buf[start, end)` holds the line's bytes. */
+  private emit(text: string, lineNo: number, buf: Buffer, start: number, end: number): void {
     // A char is at least one byte, and at most three per UTF-16 unit: only measure bytes in the ambiguous band.
     if (text.length * 3 > this.maxLineBytes && (text.length > this.maxLineBytes || Buffer.byteLength(text) > this.maxLineBytes)) {
       this.tooLong(lineNo);
       return;
     }
-    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.charCodeAt(text.length - 1) === 13) {
+      text = text.slice(0, -1);
+      end--;
+    }
     if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
-    this.sink.line(text, lineNo);
+    this.sink.line(text, lineNo, buf.subarray(start, end));
   }
 }

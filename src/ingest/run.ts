@@ -1,4 +1,5 @@
 // The `simpact ingest` command's body: opens the store, ingests, reports problems and progress on stderr.
+import { limitStoreMemory } from '../store/events.ts';
 import { Store } from '../store/store.ts';
 import { Progress, stderrLogger } from '../util/log.ts';
 import { formatProblem, ingestPaths, type IngestSummary } from './ingest.ts';
@@ -9,11 +10,14 @@ export interface RunIngestOptions {
   quiet?: boolean;
   maxErrors?: number;
   batchSize?: number;
+  /** DuckDB memory cap in MB (default 384: peak RSS stays flat however large the input). */
+  memoryMB?: number;
 }
 
 export async function runIngest(o: RunIngestOptions): Promise<IngestSummary> {
   const log = stderrLogger({ quiet: o.quiet });
   const store = await Store.open(o.db);
+  await limitStoreMemory(store, o.memoryMB ?? 384);
   const progress = new Progress('ingest', { enabled: o.quiet ? false : undefined });
   let summary: IngestSummary;
   try {

@@ -22,7 +22,16 @@ export interface ModelFlags {
 }
 
 function chatModel(f: ModelFlags): ChatModel & { dispose?: () => Promise<void> } {
-  return createChatModel(f.model, { gguf: { threads: f.threads ?? 2 } });
+  try {
+    return createChatModel(f.model, { gguf: { threads: f.threads ?? 2 } });
+  } catch (err) {
+    throw new RangeError((err as Error).message); // a bad --model spec is a usage error
+  }
+}
+
+/** True when every attempted LLM call of a stage failed (the endpoint never answered). */
+export function endpointFailed(done: number, failures: Record<string, number>): boolean {
+  return done === 0 && Object.keys(failures).some((k) => k.startsWith('LLM call failed'));
 }
 
 async function withStore<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {

@@ -47,14 +47,22 @@ export function importanceWeights(pool: Points, reference: Points, opts: Importa
   for (let i = 0; i < n; i++) logW[i] = lp[i] - (Number.isFinite(lq[i]) ? lq[i] : lqFloor);
   const essBeforeClip = effectiveSampleSize(logW);
   const tau = opts.clipTau ?? Math.sqrt(n);
-  const cap = Math.log(tau) + logSumExp(logW) - Math.log(n);
+  // Truncation at tau · mean(w), repeated until no weight exceeds the cap: a single huge weight inflates the mean it is
+  // clipped against, so one pass can leave it dominant.
   let clipped = 0;
-  for (let i = 0; i < n; i++) {
-    if (logW[i] > cap) {
-      logW[i] = cap;
-      clipped++;
+  for (let pass = 0; pass < 100; pass++) {
+    const cap = Math.log(tau) + logSumExp(logW) - Math.log(n);
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      if (logW[i] > cap + 1e-12) {
+        if (logW[i] !== -Infinity) changed++;
+        logW[i] = cap;
+      }
     }
+    if (!changed) break;
+    clipped += changed;
   }
+  clipped = countAtMax(logW, clipped);
   const lse = logSumExp(logW);
   for (let i = 0; i < n; i++) logW[i] -= lse;
   return {
@@ -99,4 +107,14 @@ export function systematicResample(logW: ArrayLike<number>, k: number, rng: Rng)
     out.push(i);
   }
   return out;
+}
+
+/** Weights sitting at the final cap (a weight clipped in several passes is counted once). */
+function countAtMax(logW: Float64Array, anyClipped: number): number {
+  if (!anyClipped) return 0;
+  let max = -Infinity;
+  for (const v of logW) if (v > max) max = v;
+  let k = 0;
+  for (const v of logW) if (v === max) k++;
+  return k;
 }

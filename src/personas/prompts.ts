@@ -38,10 +38,10 @@ export const JUDGE_SCHEMA = {
   additionalProperties: false,
   required: ['faithfulness', 'specificity', 'consistency', 'privacy', 'reasons'],
   properties: {
-    faithfulness: { type: 'integer', minimum: 1, maximum: 5 },
-    specificity: { type: 'integer', minimum: 1, maximum: 5 },
-    consistency: { type: 'integer', minimum: 1, maximum: 5 },
-    privacy: { type: 'integer', minimum: 1, maximum: 5 },
+    faithfulness: { type: 'integer', enum: [1, 2, 3, 4, 5] },
+    specificity: { type: 'integer', enum: [1, 2, 3, 4, 5] },
+    consistency: { type: 'integer', enum: [1, 2, 3, 4, 5] },
+    privacy: { type: 'integer', enum: [1, 2, 3, 4, 5] },
     reasons: { type: 'string' },
   },
 } as const;
@@ -68,7 +68,8 @@ export function judgeMessages(posts: readonly string[], narrative: string): Chat
 
 export function questionnaireSchema(nItems: number): Record<string, unknown> {
   const props: Record<string, unknown> = {};
-  for (let i = 1; i <= nItems; i++) props[String(i)] = { type: 'integer', minimum: 1, maximum: 5 };
+  // enum rather than minimum/maximum: grammar-constrained local models honour enums, not numeric bounds.
+  for (let i = 1; i <= nItems; i++) props[String(i)] = { type: 'integer', enum: [1, 2, 3, 4, 5] };
   return {
     type: 'object',
     additionalProperties: false,

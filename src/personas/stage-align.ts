@@ -95,6 +95,16 @@ export interface AlignStageResult {
   ot?: { epsilon: number; iterations: number; converged: boolean; meanMatchedCost: number };
   /** Low coverage: ESS below the target size (the pool covers the reference, or subgroup, poorly). */
   poorCoverage: boolean;
+  notes: string[];
+}
+
+/** Caveats about comparing this instrument's scores with this reference. */
+export function referenceNotes(instrument: InstrumentId, ref: ReferenceSource): string[] {
+  if (ref.kind === 'file' && instrument !== 'ipip-ffm-50')
+    return [`${instrument} persona scores are compared with an IPIP-FFM-50 reference: both are 1–5 mean item scores of the same domains, not the same scale`];
+  if (ref.kind === 'norms' && instrument !== 'ipip-neo-120')
+    return [`${instrument} persona scores are compared with IPIP-NEO-120 norms: both are 1–5 mean item scores of the same domains, not the same scale`];
+  return [];
 }
 
 export async function alignStage(store: Store, opts: AlignStageOptions): Promise<AlignStageResult> {
@@ -119,6 +129,7 @@ export async function alignStage(store: Store, opts: AlignStageOptions): Promise
     clipped: r.weights.clipped,
     ot: r.ot && { epsilon: r.ot.epsilon, iterations: r.ot.iterations, converged: r.ot.converged, meanMatchedCost: r.ot.meanMatchedCost },
     poorCoverage: r.weights.ess < opts.targetSize,
+    notes: referenceNotes(opts.instrument, opts.reference),
   };
   const settings = { instrument: opts.instrument, scorer: opts.scorer ?? null, includeUnjudged: Boolean(opts.includeUnjudged), reference: opts.reference, ...r.settings, epsilonScale: opts.epsilonScale ?? 0.05 };
   const diagnostics = { ...result, importanceOnlyIds: r.importanceOnly.map((i) => pool.ids[i]), matchedCosts: r.ot?.matchedCosts ?? [], weights: { clipTau: r.weights.clipTau, bandwidthRef: r.weights.bandwidthRef, bandwidthPool: r.weights.bandwidthPool, referenceUsed: r.weights.referenceUsed } };

@@ -31,7 +31,7 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function densitySvg(trait: Trait, series: readonly DensitySeries[], width = 360, height = 220): string {
+export function densitySvg(trait: Trait, series: readonly DensitySeries[], width = 440, height = 230): string {
   const grid = Array.from({ length: 81 }, (_, i) => 1 + (4 * i) / 80);
   const curves = series.map((s) => density1d(s.values, grid));
   const ymax = Math.max(1e-9, ...curves.flat());

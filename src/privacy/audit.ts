@@ -1,8 +1,11 @@
 // The release audit: scans every file of a release for what must not be in it (DIDs, handles, at:// URIs, raw
 // timestamps, e-mail addresses, URLs, phone numbers, the secret) and reports each leak with file:line, masked.
-import { closeSync, createReadStream, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import { createPiiEngine, type PiiEngine } from './pii/engine.ts';
 import { secretForms } from './secret.ts';
 
@@ -43,10 +46,15 @@ export async function auditRelease(dir: string, opts: AuditOptions = {}): Promis
 export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): Promise<AuditReport> {
   const scanner = new LineScanner(opts);
   const report: AuditReport = { leaks: [], scannedFiles: 0, skipped: [] };
-  for (const path of listFiles(dir)) {
+  for (const path of listFiles(dir, dir, report.skipped)) {
     const file = relative(dir, path);
-    const ext = extname(path).toLowerCase();
-    if (ext === '.parquet') {
+    const compression = /\.(gz|zst)$/i.exec(path)?.[1].toLowerCase();
+    const ext = extname(compression ? path.slice(0, -compression.length - 1) : path).toLowerCase();
+    if (compression && TEXT_EXT.has(ext)) {
+      let line = 0;
+      const rl = createInterface({ input: decompressed(path, compression), crlfDelay: Infinity });
+      for await (const text of rl) scanner.scan(text, JSON_EXT.has(ext), file, ++line, report.leaks);
+    } else if (ext === '.parquet') {
       const { parquetRowsAsJson } = await import('../store/privacy.ts');
       let line = 0;
       for await (const row of parquetRowsAsJson(path)) scanner.scan(row, true, file, ++line, report.leaks);
@@ -63,13 +71,21 @@ export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): 
   return report;
 }
 
-function listFiles(dir: string): string[] {
+/** A gzip or zstd file as a text stream (zstd is decoded whole: fzstd has no Node stream adapter). */
+function decompressed(path: string, compression: string): Readable {
+  if (compression === 'gz') return createReadStream(path).pipe(createGunzip()).setEncoding('utf8');
+  return Readable.from([Buffer.from(zstdDecompress(readFileSync(path))).toString('utf8')]);
+}
+
+/** Regular files under `dir`, sorted; symbolic links and special files are not followed but reported. */
+function listFiles(dir: string, root: string, skipped: AuditReport['skipped']): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) out.push(...listFiles(p));
+    const st = lstatSync(p);
+    if (st.isDirectory()) out.push(...listFiles(p, root, skipped));
     else if (st.isFile()) out.push(p);
+    else skipped.push({ file: relative(root, p), reason: st.isSymbolicLink() ? 'symbolic link (not followed)' : 'not a regular file' });
   }
   return out;
 }
@@ -90,7 +106,7 @@ function looksBinary(path: string): boolean {
 const PATTERNS: [LeakKind, RegExp][] = [
   ['did', /\bdid:(?:plc|web):[A-Za-z0-9._:%-]*[A-Za-z0-9]/g],
   ['at-uri', /\bat:\/\/[^\s"'<>\\]+/g],
-  ['handle', /(?<![A-Za-z0-9_.@/-])@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.bsky\.social\b/gi],
+  ['handle', /(?<![A-Za-z0-9_.@/-])@?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+bsky\.social\b/gi],
   ['iso-date', /(?<![0-9A-Za-z])(?:19[7-9]\d|20\d\d|21\d\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9])/g],
   ['iso-date', /(?<![0-9A-Za-z])(?:20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T\d{4,6}Z?(?![0-9A-Za-z])/g],
 ];

@@ -38,7 +38,19 @@ export function loadSecret(opts: LoadSecretOptions = {}): string {
   return loadSecretInfo(opts).secret;
 }
 
+/** Shorter secrets are refused outside compat mode (a generated one has 44 characters). */
+export const MIN_SECRET_LENGTH = 16;
+
 export function loadSecretInfo(opts: LoadSecretOptions = {}): SecretInfo {
+  const info = findSecret(opts);
+  if (!opts.compat && info.secret.length < MIN_SECRET_LENGTH) {
+    const where = info.source === 'env' ? SECRET_ENV : `key file ${info.path}`;
+    throw new SecretError(`the secret from ${where} is too short (at least ${MIN_SECRET_LENGTH} characters; \`openssl rand -base64 32\` makes a good one)`);
+  }
+  return info;
+}
+
+function findSecret(opts: LoadSecretOptions): SecretInfo {
   const env = opts.env ?? process.env;
   const fromEnv = env[SECRET_ENV];
   if (fromEnv !== undefined && !opts.keyFile) {

@@ -13,7 +13,7 @@ export function metricByClusterSpec(rows: readonly { cluster: string; model: str
       x: { field: 'cluster', type: 'ordinal', title: 'cluster', sort: null },
       xOffset: { field: 'model', type: 'nominal' },
       y: { field: 'value', type: 'quantitative', title },
-      color: { field: 'model', type: 'nominal', title: 'model' },
+      color: { field: 'model', type: 'nominal', title: 'model', legend: { labelLimit: 320 } },
     },
   };
 }
@@ -55,7 +55,7 @@ export function actionDistributionSpec(dist: Record<string, Record<string, numbe
       x: { field: 'action', type: 'nominal', title: 'action' },
       xOffset: { field: 'source', type: 'nominal' },
       y: { field: 'share', type: 'quantitative', title: 'share of tasks', axis: { format: '%' } },
-      color: { field: 'source', type: 'nominal', title: 'source' },
+      color: { field: 'source', type: 'nominal', title: 'source', legend: { labelLimit: 320 } },
     },
   };
 }
@@ -76,7 +76,7 @@ export function textLengthSpec(lengths: Record<string, readonly number[]>): Vega
     encoding: {
       x: { field: 'bin', type: 'ordinal', sort: { field: 'order' }, title: 'characters' },
       y: { field: 'share', type: 'quantitative', title: 'share of texts', axis: { format: '%' } },
-      color: { field: 'source', type: 'nominal', title: 'source' },
+      color: { field: 'source', type: 'nominal', title: 'source', legend: { labelLimit: 320 } },
     },
   };
 }

@@ -29,7 +29,7 @@ export const KEY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['src', 'INTEGER'],
 ];
 
-/** Columns of a posts line (CSV-quoted text fields). `langs` is a JSON array, `facets` JSON. */
+/** Columns of a posts line (CSV-quoted text fields). `langs` is comma-joined (absent: NULL), `facets` JSON text. */
 export const POST_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['ord', 'BIGINT'],
   ['text', 'VARCHAR'],
@@ -72,8 +72,10 @@ function str(v: unknown): string {
 export interface StagedEvent {
   /** The keys-file line. */
   keys: string;
-  /** The raw-file line (the JSON text on one line). */
+  /** The raw-file line (the JSON text on one line; newlines in it replaced by spaces). */
   raw: string;
+  /** Whether `raw` was changed (then the caller's original bytes cannot be used). */
+  rawChanged: boolean;
   /** The posts-file line for post creates. */
   post?: string;
 }
@@ -86,7 +88,8 @@ export interface StagedEvent {
 export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src: number): StagedEvent | { error: string } {
   const did = key(event.did);
   if (did === null) return { error: 'control character in "did"' };
-  if (raw.includes('\n') || raw.includes('\r')) raw = raw.replace(/[\r\n]/g, ' ');
+  const rawChanged = raw.includes('\n') || raw.includes('\r');
+  if (rawChanged) raw = raw.replace(/[\r\n]/g, ' ');
   let collection = '', operation = '', rkey = '', rev = '', eventSeq = '', cls = '', subject = '';
   let flags = 0;
   let post: string | undefined;
@@ -124,23 +127,31 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
   return {
     keys: `${ord}${SEP}${event.kind}${SEP}${did}${SEP}${event.time_us}${SEP}${collection}${SEP}${operation}${SEP}${rkey}${SEP}${rev}${SEP}${eventSeq}${SEP}${cls}${SEP}${subject}${SEP}${flags}${SEP}${src}`,
     raw,
+    rawChanged,
     post,
   };
 }
 
 function postLine(ord: number, record: Record<string, unknown>, reply: Record<string, { uri?: unknown }> | undefined): string {
-  const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string') : null;
+  // Language tags hold no commas (BCP 47); any that do are not tags and are dropped.
+  const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string' && !l.includes(',')) : null;
   const parent = reply && typeof reply.parent === 'object' && reply.parent ? str(reply.parent.uri) : '';
   const root = reply && typeof reply.root === 'object' && reply.root ? str(reply.root.uri) : '';
   const facets = record.facets === undefined ? '' : quoted(JSON.stringify(record.facets));
-  return `${ord}${SEP}${quoted(str(record.text))}${SEP}${langs ? quoted(JSON.stringify(langs)) : ''}${SEP}${clean(parent)}${SEP}${clean(root)}${SEP}${facets}${SEP}${quoted(str(record.createdAt))}`;
+  return `${ord}${SEP}${quoted(str(record.text))}${SEP}${langs ? quoted(langs.join(',')) : ''}${SEP}${clean(parent)}${SEP}${clean(root)}${SEP}${facets}${SEP}${quoted(str(record.createdAt))}`;
 }
 
-/** Appends lines to a file through a small in-memory buffer (the newline is added here, so no line is copied). */
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Appends lines to a file through a small in-memory buffer (the newline is added here, so no line is copied).
+ * Lines come as strings or, for raw events read from files, as the original bytes (no re-encoding).
+ */
 export class StagingFile {
   private fd: number;
-  private buf: string[] = [];
-  private bufLen = 0;
+  private strs: string[] = [];
+  private bufs: Buffer[] = [];
+  private pending = 0;
   count = 0;
 
   constructor(readonly path: string) {
@@ -148,16 +159,31 @@ export class StagingFile {
   }
 
   add(line: string): void {
-    this.buf.push(line, '\n');
-    this.bufLen += line.length + 1;
+    if (this.bufs.length) {
+      this.addBytes(Buffer.from(line));
+      return;
+    }
+    this.strs.push(line, '\n');
+    this.pending += line.length + 1;
     this.count++;
-    if (this.bufLen >= 1 << 20) this.flushBuffer();
+    if (this.pending >= 1 << 20) this.flushBuffer();
+  }
+
+  /** A line given as bytes (without its newline); they must hold no newline. */
+  addBytes(line: Buffer): void {
+    if (this.strs.length) this.flushBuffer();
+    this.bufs.push(line, NEWLINE);
+    this.pending += line.length + 1;
+    this.count++;
+    if (this.pending >= 1 << 20) this.flushBuffer();
   }
 
   private flushBuffer(): void {
-    if (this.buf.length) writeSync(this.fd, this.buf.join(''));
-    this.buf = [];
-    this.bufLen = 0;
+    if (this.strs.length) writeSync(this.fd, this.strs.join(''));
+    if (this.bufs.length) writeSync(this.fd, Buffer.concat(this.bufs, this.pending));
+    this.strs = [];
+    this.bufs = [];
+    this.pending = 0;
   }
 
   /** Writes what is buffered and closes the file (idempotent). */

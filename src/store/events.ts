@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JetstreamEvent } from '../bluesky/jetstream-event.ts';
+import { jetstreamShapeError, type JetstreamEvent } from '../bluesky/jetstream-event.ts';
 import { KEY_COLUMNS, POST_COLUMNS, StagingFile, stageEvent } from './event-staging.ts';
 import type { SchemaModule } from './schema-module.ts';
 import { sqlLiteral as sqlString, toNumber as num } from './event-values.ts';
@@ -55,8 +55,14 @@ export const eventsSchema: SchemaModule = {
        run INTEGER NOT NULL, finished_at TIMESTAMP NOT NULL, sources INTEGER NOT NULL, lines BIGINT NOT NULL,
        inserted BIGINT NOT NULL, duplicates BIGINT NOT NULL, malformed BIGINT NOT NULL
      );`,
+    // A 64-bit hash of the event identity: the duplicate check scans this one column, not seven strings.
+    `ALTER TABLE raw_events ADD COLUMN ident UBIGINT;
+     UPDATE raw_events SET ident = hash(did, kind, collection, rkey, rev, operation, event_seq);`,
   ],
 };
+
+/** The identity columns of an event (commits: did, collection, rkey, rev, operation; others: did, kind, seq). */
+const IDENTITY = 'did, kind, collection, rkey, rev, operation, event_seq';
 
 export interface IngestRecord {
   event: JetstreamEvent;
@@ -69,7 +75,8 @@ export interface IngestRecord {
 export interface AppendResult {
   inserted: number;
   duplicates: number;
-  /** Events that cannot be stored faithfully (a control character in a key field); not stored. */
+  /** Events not stored because they are not valid Jetstream events or cannot be stored faithfully (a control
+   *  character in a key field). */
   rejected?: number;
 }
 
@@ -83,7 +90,9 @@ export async function appendEvents(store: Store, batch: IngestRecord[], opts: Ap
   const stager = new EventStager();
   try {
     let rejected = 0;
-    for (const r of batch) if (stager.add(r.event, r.raw, r.source) !== null) rejected++;
+    for (const r of batch) {
+      if (jetstreamShapeError(r.event) !== null || stager.add(r.event, r.raw, r.source) !== null) rejected++;
+    }
     const res = await stager.load(store, opts);
     return { ...res, rejected };
   } finally {
@@ -91,7 +100,7 @@ export async function appendEvents(store: Store, batch: IngestRecord[], opts: Ap
   }
 }
 
-/** One batch being staged: the two staging files, the identities seen, the sources named. */
+/** One batch being staged: its three staging files and the sources it names. */
 class Batch {
   readonly keys: StagingFile;
   readonly raw: StagingFile;
@@ -140,13 +149,17 @@ export class EventStager {
     return this.batch?.keys.count ?? 0;
   }
 
-  /** Stages one event; returns a reason (and stages nothing) when the event cannot be stored faithfully. */
-  add(event: JetstreamEvent, raw: string, source: string): string | null {
+  /**
+   * Stages one event; returns a reason (and stages nothing) when the event cannot be stored faithfully.
+   * `rawBytes`, when given, are the UTF-8 bytes of `raw` as read (written as they are, saving a re-encoding).
+   */
+  add(event: JetstreamEvent, raw: string, source: string, rawBytes?: Buffer): string | null {
     const b = (this.batch ??= new Batch(this.dir, this.batchNo++));
     const staged = stageEvent(b.keys.count, event, raw, b.source(source));
     if ('error' in staged) return staged.error;
     b.keys.add(staged.keys);
-    b.raw.add(staged.raw);
+    if (rawBytes && !staged.rawChanged) b.raw.addBytes(rawBytes);
+    else b.raw.add(staged.raw);
     if (staged.post) b.posts.add(staged.post);
     return null;
   }
@@ -184,7 +197,8 @@ function readStaging(path: string, columns: ReadonlyArray<readonly [string, stri
 async function loadBatch(store: Store, b: Batch, opts: AppendOptions): Promise<AppendResult> {
   const staged = b.keys.count;
   await store.run('DROP TABLE IF EXISTS temp.stage_events');
-  await store.run(`CREATE TEMP TABLE stage_events AS SELECT * FROM ${readStaging(b.keys.path, KEY_COLUMNS)}`);
+  await store.run(`CREATE TEMP TABLE stage_events AS
+    SELECT *, hash(${IDENTITY}) AS ident FROM ${readStaging(b.keys.path, KEY_COLUMNS)}`);
   try {
     return await store.transaction(async () => {
       const base = num((await store.all('SELECT coalesce(max(seq), 0) AS m FROM raw_events'))[0].m);
@@ -193,9 +207,9 @@ async function loadBatch(store: Store, b: Batch, opts: AppendOptions): Promise<A
       const keep = dropped > 0 ? 'WHERE ord NOT IN (SELECT ord FROM dropped_events)' : '';
       const fresh = `(SELECT ${base} + 1 + ord AS seq, * EXCLUDE (ord) FROM stage_events ${keep})`;
       const sources = `[${b.sources.map(sqlString).join(', ')}]`;
-      await store.run(`INSERT INTO raw_events
+      await store.run(`INSERT INTO raw_events (seq, kind, did, time_us, collection, operation, rkey, rev, event_seq, cls, source, raw, ident)
         SELECT ${base} + 1 + s.ord, s.kind, s.did, s.time_us, s.collection, s.operation, s.rkey, s.rev, s.event_seq, s.cls,
-               ${sources}[s.src + 1], r.raw
+               ${sources}[s.src + 1], r.raw, s.ident
         FROM stage_events s POSITIONAL JOIN ${readStaging(b.raw.path, [['raw', 'VARCHAR']])} r
         ${dropped > 0 ? "WHERE s.ord NOT IN (SELECT ord FROM dropped_events)" : ""}`);
       const inserted = staged - dropped;
@@ -214,24 +228,23 @@ async function loadBatch(store: Store, b: Batch, opts: AppendOptions): Promise<A
  */
 async function markDropped(store: Store, storeEmpty: boolean): Promise<number> {
   await store.run('DROP TABLE IF EXISTS temp.dropped_events');
-  const repeated = `SELECT ord FROM stage_events
-    QUALIFY row_number() OVER (PARTITION BY did, kind, collection, rkey, rev, operation, event_seq ORDER BY ord) > 1`;
-  // Hash joins on the identity, the stored side first narrowed to this batch's DIDs.
-  const stored = `
-    SELECT s.ord FROM stage_events s JOIN known k
-      ON k.did = s.did AND k.kind = 'commit' AND k.collection = s.collection AND k.rkey = s.rkey
-         AND k.rev IS NOT DISTINCT FROM s.rev AND k.operation = s.operation
-    WHERE s.kind = 'commit'
-    UNION
-    SELECT s.ord FROM stage_events s JOIN known k
-      ON k.did = s.did AND k.kind = s.kind AND k.event_seq IS NOT DISTINCT FROM s.event_seq
-    WHERE s.kind <> 'commit'`;
-  await store.run(`CREATE TEMP TABLE dropped_events AS
-    WITH known AS (
-      SELECT did, kind, collection, rkey, rev, operation, event_seq FROM raw_events
-      WHERE did IN (SELECT DISTINCT did FROM stage_events)
-    )
-    ${storeEmpty ? repeated : `${repeated} UNION ${stored}`}`);
+  // Equal events have equal hashes, so hashes rule out repeats and stored events cheaply; only hash matches are
+  // compared column by column (a hash collision then costs nothing but that comparison).
+  const [h] = await store.all('SELECT count(*) AS n, count(DISTINCT ident) AS d FROM stage_events');
+  const repeats = num(h.n) !== num(h.d);
+  const matches = storeEmpty
+    ? 0
+    : num((await store.all('SELECT count(*) AS n FROM stage_events WHERE ident IN (SELECT ident FROM raw_events)'))[0].n);
+  if (!repeats && matches === 0) return 0;
+  const parts: string[] = [];
+  if (repeats) parts.push(`SELECT ord FROM stage_events QUALIFY row_number() OVER (PARTITION BY ${IDENTITY} ORDER BY ord) > 1`);
+  if (matches > 0) {
+    const same = IDENTITY.split(', ').map((c) => `k.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
+    parts.push(`SELECT s.ord FROM stage_events s
+      JOIN (SELECT ${IDENTITY}, ident FROM raw_events WHERE ident IN (SELECT ident FROM stage_events)) k
+        ON k.ident = s.ident AND ${same}`);
+  }
+  await store.run(`CREATE TEMP TABLE dropped_events AS ${parts.join(' UNION ')}`);
   return num((await store.all('SELECT count(*) AS n FROM dropped_events'))[0].n);
 }
 
@@ -242,7 +255,7 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
   if (posts) {
     await store.run(`INSERT INTO posts
       SELECT f.seq, f.did, f.rkey, f.time_us, (f.flags & 1) <> 0, f.subject, (f.flags & 2) <> 0,
-             p.text, TRY_CAST(p.langs AS JSON)::VARCHAR[], p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at
+             p.text, CASE WHEN p.langs = '' THEN [] ELSE string_split(p.langs, ',') END, p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at
       FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
       ORDER BY f.seq`);
   }
@@ -304,4 +317,9 @@ export async function recordIngestRun(store: Store, s: IngestRunSummary): Promis
   await store.run('INSERT INTO ingest_runs VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6)', [
     run, s.sources, BigInt(s.lines), BigInt(s.inserted), BigInt(s.duplicates), BigInt(s.malformed),
   ]);
+}
+
+/** Caps DuckDB's buffer memory for this process (bulk loads otherwise let it grow towards 80 % of RAM). */
+export async function limitStoreMemory(store: Store, megabytes: number): Promise<void> {
+  await store.run(`SET memory_limit = '${Math.max(64, Math.floor(megabytes))}MB'`);
 }

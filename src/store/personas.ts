@@ -42,6 +42,18 @@ export const personasSchema: SchemaModule = {
   ],
 };
 
+type Param = string | number | boolean | null;
+
+/** Multi-row INSERT in chunks (one statement per chunk instead of one per row). */
+async function insertMany(store: Store, table: string, width: number, rows: Param[][], conflict: string): Promise<void> {
+  const CHUNK = 200;
+  for (let c = 0; c < rows.length; c += CHUNK) {
+    const part = rows.slice(c, c + CHUNK);
+    const values = part.map((_, k) => `(${Array.from({ length: width }, (_, f) => `$${k * width + f + 1}`).join(', ')})`).join(', ');
+    await store.run(`INSERT INTO ${table} VALUES ${values} ${conflict}`, part.flat());
+  }
+}
+
 export interface CachedReply {
   content: string;
   refusal?: string;
@@ -83,12 +95,18 @@ export interface PersonaRecord {
   groupLabel?: string;
 }
 
+const PERSONA_CONFLICT = 'ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative, redactions = excluded.redactions';
+
+function personaRow(p: PersonaRecord): Param[] {
+  return [p.id, p.sourceUser, p.parentId ?? null, p.narrative, p.model, p.promptVersion, JSON.stringify(p.settings), p.postsUsed, p.redactions, p.groupLabel ?? null];
+}
+
 export async function putPersona(store: Store, p: PersonaRecord): Promise<void> {
-  await store.run(
-    `INSERT INTO personas VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (id) DO UPDATE SET narrative = excluded.narrative, redactions = excluded.redactions`,
-    [p.id, p.sourceUser, p.parentId ?? null, p.narrative, p.model, p.promptVersion, JSON.stringify(p.settings), p.postsUsed, p.redactions, p.groupLabel ?? null],
-  );
+  await putPersonas(store, [p]);
+}
+
+export async function putPersonas(store: Store, list: readonly PersonaRecord[]): Promise<void> {
+  await insertMany(store, 'personas', 10, list.map(personaRow), PERSONA_CONFLICT);
 }
 
 function toPersona(r: Record<string, unknown>): PersonaRecord {
@@ -124,13 +142,22 @@ export interface JudgementRecord {
 }
 
 export async function putJudgement(store: Store, j: JudgementRecord): Promise<void> {
-  const s = j.scores;
-  await store.run(
-    `INSERT INTO persona_judgements VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     ON CONFLICT (persona_id, judge_model, prompt_version) DO UPDATE SET
+  await putJudgements(store, [j]);
+}
+
+export async function putJudgements(store: Store, list: readonly JudgementRecord[]): Promise<void> {
+  const rows = list.map((j): Param[] => {
+    const s = j.scores;
+    return [j.personaId, j.judgeModel, j.promptVersion, s?.faithfulness ?? null, s?.specificity ?? null, s?.consistency ?? null, s?.privacy ?? null, j.passed, j.reasons];
+  });
+  await insertMany(
+    store,
+    'persona_judgements',
+    9,
+    rows,
+    `ON CONFLICT (persona_id, judge_model, prompt_version) DO UPDATE SET
        faithfulness = excluded.faithfulness, specificity = excluded.specificity, consistency = excluded.consistency,
        privacy = excluded.privacy, passed = excluded.passed, reasons = excluded.reasons`,
-    [j.personaId, j.judgeModel, j.promptVersion, s?.faithfulness ?? null, s?.specificity ?? null, s?.consistency ?? null, s?.privacy ?? null, j.passed, j.reasons],
   );
 }
 
@@ -166,16 +193,13 @@ export interface AnswerRow {
 }
 
 export async function putAnswers(store: Store, rows: AnswerRow[]): Promise<void> {
-  const CHUNK = 200;
-  for (let c = 0; c < rows.length; c += CHUNK) {
-    const part = rows.slice(c, c + CHUNK);
-    const values = part.map((_, k) => `(${Array.from({ length: 7 }, (_, f) => `$${k * 7 + f + 1}`).join(', ')})`).join(', ');
-    await store.run(
-      `INSERT INTO persona_answers VALUES ${values}
-       ON CONFLICT (persona_id, instrument, model, rep, item) DO UPDATE SET value = excluded.value, status = excluded.status`,
-      part.flatMap((a) => [a.personaId, a.instrument, a.model, a.rep, a.item, a.value, a.status]),
-    );
-  }
+  await insertMany(
+    store,
+    'persona_answers',
+    7,
+    rows.map((a) => [a.personaId, a.instrument, a.model, a.rep, a.item, a.value, a.status]),
+    'ON CONFLICT (persona_id, instrument, model, rep, item) DO UPDATE SET value = excluded.value, status = excluded.status',
+  );
 }
 
 export async function answerStatusCounts(store: Store, instrument: string): Promise<Record<string, number>> {
@@ -194,12 +218,21 @@ export interface ScoreRow {
 }
 
 export async function putScore(store: Store, s: ScoreRow): Promise<void> {
-  const b = s.big5;
-  await store.run(
-    `INSERT INTO persona_scores VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     ON CONFLICT (persona_id, instrument, model) DO UPDATE SET o = excluded.o, c = excluded.c, e = excluded.e,
+  await putScores(store, [s]);
+}
+
+export async function putScores(store: Store, list: readonly ScoreRow[]): Promise<void> {
+  const rows = list.map((s): Param[] => {
+    const b = s.big5;
+    return [s.personaId, s.instrument, s.model, b?.O ?? null, b?.C ?? null, b?.E ?? null, b?.A ?? null, b?.N ?? null, s.repeats, s.validRepeats, s.reason ?? null];
+  });
+  await insertMany(
+    store,
+    'persona_scores',
+    11,
+    rows,
+    `ON CONFLICT (persona_id, instrument, model) DO UPDATE SET o = excluded.o, c = excluded.c, e = excluded.e,
        a = excluded.a, n = excluded.n, repeats = excluded.repeats, valid_repeats = excluded.valid_repeats, reason = excluded.reason`,
-    [s.personaId, s.instrument, s.model, b?.O ?? null, b?.C ?? null, b?.E ?? null, b?.A ?? null, b?.N ?? null, s.repeats, s.validRepeats, s.reason ?? null],
   );
 }
 
@@ -240,7 +273,7 @@ export async function putPersonaSet(store: Store, setId: string, memberIds: stri
     await store.run('DELETE FROM persona_set_members WHERE set_id = $1', [setId]);
     await store.run('DELETE FROM persona_sets WHERE set_id = $1', [setId]);
     await store.run('INSERT INTO persona_sets VALUES ($1, $2, $3)', [setId, JSON.stringify(settings), JSON.stringify(diagnostics)]);
-    for (let i = 0; i < memberIds.length; i++) await store.run('INSERT INTO persona_set_members VALUES ($1, $2, $3)', [setId, i, memberIds[i]]);
+    await insertMany(store, 'persona_set_members', 3, memberIds.map((id, i) => [setId, i, id]), '');
   });
 }
 

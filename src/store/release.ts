@@ -40,7 +40,7 @@ export interface StoredThread {
 }
 
 /**
- * Replaces the stored threads of a settings hash (bulk-loaded from a temporary NDJSON file, which DuckDB reads far
+ * Replaces the stored threads (those of earlier settings included) (bulk-loaded from a temporary NDJSON file, which DuckDB reads far
  * faster than row-by-row inserts) and records the stage as finished in the same transaction.
  */
 export async function saveThreads(store: Store, settingsHash: string, threads: readonly StoredThread[], info: unknown): Promise<void> {
@@ -70,7 +70,9 @@ export async function saveThreads(store: Store, settingsHash: string, threads: r
       closeSync(fd);
     }
     await store.transaction(async () => {
-      await store.run('DELETE FROM build_thread_messages WHERE settings_hash = $1', [settingsHash]);
+      // Only the latest thread set is kept: a store must not grow with every change of settings.
+      await store.run('DELETE FROM build_thread_messages');
+      await store.run("DELETE FROM build_stages WHERE stage = 'threads'");
       await store.run(`
         INSERT INTO build_thread_messages
         SELECT ${sqlString(settingsHash)}, t, p, k, d, u, x, a

@@ -4,10 +4,14 @@ import { eventsSchema } from './events.ts';
 import { embeddingsSchema } from './embeddings.ts';
 import { personasSchema } from './personas.ts';
 import { releaseSchema } from './release.ts';
+import { explorerSchema } from './explorer.ts';
+import { studiesSchema } from './studies.ts';
 
 export const ALL_SCHEMAS: SchemaModule[] = [
   eventsSchema,
   embeddingsSchema,
   personasSchema,
   releaseSchema,
+  explorerSchema,
+  studiesSchema,
 ];

@@ -4,7 +4,6 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ALL_SCHEMAS } from './schemas.ts';
 
 import type { SchemaModule } from './schema-module.ts';
 
@@ -36,6 +35,8 @@ export class Store {
     const conn = await instance.connect();
     const store = new Store(path, instance, conn);
     try {
+      // Loaded here, not at module top: area schema files import this module, and a static import would cycle.
+      const { ALL_SCHEMAS } = await import('./schemas.ts');
       await store.migrate([...ALL_SCHEMAS, ...modules]);
     } catch (err) {
       store.close();

@@ -1,18 +1,17 @@
 // Action threads (spec §3.3, §4.1 step 2): [context message, action message] pairs with the reference's target
 // resolution. Text-directed actions show the target post; user-directed actions show a proxy: the target account's
 // latest post or reply at or before the action. Unresolvable actions are skipped and counted by reason.
-import { USER_DIRECTED } from '../bluesky/actions.ts';
+import { COLLECTIONS, USER_DIRECTED } from '../bluesky/actions.ts';
 import type { Action, Activity, Post } from '../bluesky/activity.ts';
 import { parseAtUri } from '../bluesky/jetstream-event.ts';
-import { COLLECTIONS } from '../bluesky/actions.ts';
-import type { ActionThreadKey, SkipCounts, Thread, ThreadMessage, ThreadOptions } from './types.ts';
+import type { ActionThreadKey, SkipCounts, Thread, RawMessage, ThreadOptions } from './types.ts';
 import { ACTION_THREAD_ORDER, countSkip } from './types.ts';
 import type { UserPosts } from './user-index.ts';
 
-/** Actions of the retained users grouped by (actor, key), each list in (timeUs, seq) order. */
+/** Actions of the retained users grouped by (actor, key): ingest order in compat (as the reference reads them), else (timeUs, seq). */
 export type ActionsByUser = Map<string, Map<ActionThreadKey, Action[]>>;
 
-export function indexUserActions(activity: Activity, retained: ReadonlySet<string>): ActionsByUser {
+export function indexUserActions(activity: Activity, retained: ReadonlySet<string>, compat = false): ActionsByUser {
   const out: ActionsByUser = new Map();
   for (const a of activity.actions) {
     if (!retained.has(a.did)) continue;
@@ -22,6 +21,7 @@ export function indexUserActions(activity: Activity, retained: ReadonlySet<strin
     if (!list) byKey.set(a.key, (list = []));
     list.push(a);
   }
+  if (compat) for (const byKey of out.values()) for (const list of byKey.values()) list.sort((x, y) => x.seq - y.seq);
   return out;
 }
 
@@ -79,7 +79,7 @@ export function actionThread(
   targets: TargetIndex,
   opts: ThreadOptions,
 ): Thread | string {
-  if (a.unresolved) return 'undo of a record not seen in the window';
+  if (a.unresolved) return a.unresolved;
   let context: Post | string;
   if (USER_DIRECTED.has(a.key)) {
     if (!a.subjectDid) return 'no target account';
@@ -90,9 +90,9 @@ export function actionThread(
     context = findTargetPost(a, targets, opts.compat);
   }
   if (typeof context === 'string') return context;
-  const ctx: ThreadMessage = { did: context.did, timeUs: context.timeUs };
+  const ctx: RawMessage = { did: context.did, timeUs: context.timeUs };
   if (context.text) ctx.text = context.text;
-  const act: ThreadMessage = { did: a.did, timeUs: a.timeUs, action: a.key };
+  const act: RawMessage = { did: a.did, timeUs: a.timeUs, action: a.key };
   // The reference drops quote and post_update text at release (rebuild_chains.py); the default keeps it.
   if (!opts.compat && (a.key === 'quote' || a.key === 'post_update') && a.text) act.text = a.text;
   return { kind: a.key, messages: [ctx, act] };

@@ -11,6 +11,11 @@ export interface BuildThreadsOptions {
   compat: boolean;
   /** `same-cluster` (the reference): a conversation only links posts of users in one cluster. `all`: every retained user. */
   scope: ThreadScope;
+  /**
+   * Users in the order the reference visits them (first event seen, including events the filters later drop);
+   * default: first appearance in `activity`. See usersInFirstSeenOrder.
+   */
+  userOrder?: readonly string[];
 }
 
 export interface BuiltThreads {
@@ -24,10 +29,11 @@ export interface BuiltThreads {
  */
 export function buildThreads(activity: Activity, clusterOf: ReadonlyMap<string, number>, opts: BuildThreadsOptions): BuiltThreads {
   const retained = new Set(clusterOf.keys());
-  const postsByUser = indexUserPosts(activity, retained);
-  const actionsByUser = indexUserActions(activity, retained);
+  const postsByUser = indexUserPosts(activity, retained, opts.compat);
+  const actionsByUser = indexUserActions(activity, retained, opts.compat);
   const targets = indexTargets(postsByUser);
-  const ordered = usersInFirstSeenOrder(activity, retained);
+  const ordered = opts.userOrder ? opts.userOrder.filter((d) => retained.has(d)) : usersInFirstSeenOrder(activity, retained);
+  if (ordered.length !== retained.size) throw new Error('buildThreads: userOrder must list every retained user once');
   const groups = new Map<number, string[]>();
   for (const did of ordered) {
     const c = clusterOf.get(did)!;

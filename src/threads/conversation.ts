@@ -2,7 +2,7 @@
 // users, flattened by a depth-first pre-order walk over all branches, one thread per tree, target = last message.
 import type { Post } from '../bluesky/activity.ts';
 import { byTimeThenSeq } from '../bluesky/activity.ts';
-import type { Thread, ThreadMessage, ThreadOptions } from './types.ts';
+import type { Thread, RawMessage, ThreadOptions } from './types.ts';
 import type { UserPosts } from './user-index.ts';
 
 /** The walk adds reply levels 1..6 below the start node: the reference returns when `depth > 5`. */
@@ -42,10 +42,10 @@ export function buildConversationThreads(
   const threads: Thread[] = [];
   // The reference copies unix_epoch only for messages read from the user's own lists; messages read back from its
   // URI index have none and default to 0. Compat keeps that; the default uses the real time.
-  const fromList = (p: Post): ThreadMessage => message(p, p.timeUs);
-  const fromIndex = (p: Post): ThreadMessage => message(p, opts.compat ? 0 : p.timeUs);
+  const fromList = (p: Post): RawMessage => message(p, p.timeUs);
+  const fromIndex = (p: Post): RawMessage => message(p, opts.compat ? 0 : p.timeUs);
 
-  const walk = (chain: ThreadMessage[], parentUri: string, depth: number): void => {
+  const walk = (chain: RawMessage[], parentUri: string, depth: number): void => {
     if (depth > MAX_WALK_DEPTH) return;
     for (const uri of children.get(parentUri) ?? []) {
       if (processed.has(uri)) continue;
@@ -56,7 +56,7 @@ export function buildConversationThreads(
       walk(chain, uri, depth + 1);
     }
   };
-  const startAt = (first: ThreadMessage, uri: string): ThreadMessage[] => {
+  const startAt = (first: RawMessage, uri: string): RawMessage[] => {
     const chain = [first];
     processed.add(uri);
     walk(chain, uri, 0);
@@ -97,14 +97,14 @@ export function buildConversationThreads(
   return threads;
 }
 
-function message(p: Post, timeUs: number): ThreadMessage {
-  const m: ThreadMessage = { did: p.did, timeUs };
+function message(p: Post, timeUs: number): RawMessage {
+  const m: RawMessage = { did: p.did, timeUs };
   if (p.text) m.text = p.text;
   return m;
 }
 
 /** The target is the last message: `post` for a single message, `reply` otherwise (rebuild_chains.py). */
-function conversation(messages: ThreadMessage[]): Thread {
+function conversation(messages: RawMessage[]): Thread {
   messages[messages.length - 1].action = messages.length === 1 ? 'post' : 'reply';
   return { kind: 'conversation', messages };
 }

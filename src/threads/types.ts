@@ -2,7 +2,7 @@
 import type { ActionKey } from '../bluesky/actions.ts';
 
 /** One message of a thread, still carrying the author's DID; only the last message of a thread has an action. */
-export interface ThreadMessage {
+export interface RawMessage {
   did: string;
   /**
    * The time this message is ranked by for `relative_integer_time` (Jetstream time_us). Under `--compat blueprint`,
@@ -18,7 +18,7 @@ export type ActionThreadKey = Exclude<ActionKey, 'post' | 'reply'>;
 
 export interface Thread {
   kind: 'conversation' | ActionThreadKey;
-  messages: ThreadMessage[];
+  messages: RawMessage[];
 }
 
 /** The reference's action-pair order (output_formatter.py `compile_cluster_data`). */

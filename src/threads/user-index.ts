@@ -3,16 +3,19 @@ import type { Activity, Post } from '../bluesky/activity.ts';
 import { byTimeThenSeq } from '../bluesky/activity.ts';
 
 export interface UserPosts {
-  /** Top-level posts in (timeUs, seq) order: the reference's `posts` list. */
+  /** Top-level posts: the reference's `posts` list (ingest order in compat, else (timeUs, seq) order). */
   posts: Post[];
-  /** Replies in (timeUs, seq) order: the reference's `replies` list. */
+  /** Replies: the reference's `replies` list (ingest order in compat, else (timeUs, seq) order). */
   replies: Post[];
   /** Posts and replies together in (timeUs, seq) order, for proxy look-ups. */
   byTime: Post[];
 }
 
-/** Posts of the retained users, grouped by author. Posts by other authors are ignored. */
-export function indexUserPosts(activity: Activity, retained: ReadonlySet<string>): Map<string, UserPosts> {
+/**
+ * Posts of the retained users, grouped by author. Posts by other authors are ignored. The reference appends records
+ * in the order it reads them (input files are not in time order), so compat keeps ingest order.
+ */
+export function indexUserPosts(activity: Activity, retained: ReadonlySet<string>, compat = false): Map<string, UserPosts> {
   const out = new Map<string, UserPosts>();
   for (const p of activity.posts) {
     if (!retained.has(p.did)) continue;
@@ -24,13 +27,17 @@ export function indexUserPosts(activity: Activity, retained: ReadonlySet<string>
     (p.kind === 'reply' ? u.replies : u.posts).push(p);
     u.byTime.push(p);
   }
-  // activity.posts is documented as sorted; sort anyway so a caller's unsorted input cannot change the result
+  const listOrder = compat ? bySeq : byTimeThenSeq;
   for (const u of out.values()) {
-    u.posts.sort(byTimeThenSeq);
-    u.replies.sort(byTimeThenSeq);
+    u.posts.sort(listOrder);
+    u.replies.sort(listOrder);
     u.byTime.sort(byTimeThenSeq);
   }
   return out;
+}
+
+function bySeq(a: Post, b: Post): number {
+  return a.seq - b.seq;
 }
 
 /**

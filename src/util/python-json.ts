@@ -6,6 +6,7 @@
 // Python distinguishes int from float; JavaScript does not. An integral JS number is written as an int (`5`); wrap a
 // value in `PyFloat` to have it written as Python writes a float (`5.0`). Non-integral numbers are always floats.
 // Keys whose value is `undefined` are left out (as JSON.stringify does); `undefined` in an array becomes null.
+// Typed arrays are written as lists; other class instances (Date, ...) throw, as Python's encoder does.
 // Plain objects keep JavaScript's own key order, which puts integer-like keys first; pass a Map where that matters.
 
 export class PyFloat {
@@ -57,11 +58,19 @@ function write(value: unknown, ctx: Ctx, out: string[]): void {
     if (ctx.stack.has(value)) throw new TypeError('Circular reference detected');
     ctx.stack.add(value);
     if (Array.isArray(value)) writeArray(value, ctx, out);
-    else writeObject(value instanceof Map ? [...value.entries()] : Object.entries(value), ctx, out);
+    else if (ArrayBuffer.isView(value) && !(value instanceof DataView)) writeArray(Array.from(value as unknown as ArrayLike<number>), ctx, out);
+    else if (value instanceof Map) writeObject([...value.entries()], ctx, out);
+    else if (isPlainObject(value)) writeObject(Object.entries(value), ctx, out);
+    else throw new TypeError(`Object of type ${value.constructor?.name ?? 'object'} is not JSON serializable`);
     ctx.stack.delete(value);
   } else {
     throw new TypeError(`Object of type ${typeof value} is not JSON serializable`);
   }
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function writeArray(items: unknown[], ctx: Ctx, out: string[]): void {

@@ -265,3 +265,21 @@ test('a 4xx answer to the handshake is final: no retries', async () => {
     await new Promise((r) => wss.close(r));
   }
 });
+
+test('resuming far past the stored cursor is reported as a possible gap', async () => {
+  const server = await ReplayServer.start(CAPTURE);
+  try {
+    const sink = new MemorySink();
+    const warnings: string[] = [];
+    const opts = { ...FAST, endpoints: [server.url], filter: NO_FILTER, sink, logger: { info() {}, warn: (m: string) => warnings.push(m), error() {} } };
+    const name = new Collector(opts).cursorName;
+    sink.cursors.set(name, Math.min(...CAPTURE.map(timeUs)) - 10 * 60_000_000); // stored 10 min before the stream has anything
+    server.occur(CAPTURE.length);
+    const summary = await new Collector({ ...opts, maxEvents: CAPTURE.length }).run();
+    assert.equal(summary.gaps, 1);
+    assert.deepEqual(warnings.filter((w) => /resumed 10\.0 min after the stored cursor/.test(w)).length, 1);
+    assert.equal(sink.records.length, CAPTURE.length);
+  } finally {
+    await server.close();
+  }
+});

@@ -70,7 +70,7 @@ test('durations', () => {
 });
 
 test('status line shows rate and lag', () => {
-  const base: CollectStats = { stored: 0, duplicates: 0, received: 0, pending: 0, batches: 0, malformed: 0, connections: 1, reconnects: 0, cursor: null, lastTimeUs: null, elapsedMs: 1000 };
+  const base: CollectStats = { stored: 0, duplicates: 0, received: 0, pending: 0, batches: 0, malformed: 0, connections: 1, reconnects: 0, gaps: 0, cursor: null, lastTimeUs: null, elapsedMs: 1000 };
   const now = { ...base, stored: 1500, received: 2000, duplicates: 3, reconnects: 1, elapsedMs: 3000, lastTimeUs: 1_000_000_000_000 };
   const line = statusLine(now, base, 1_000_000_000 + 2500);
   assert.equal(line, 'stored 1,500  1,000/s  lag 2.5 s  dup 3  reconnects 1');

@@ -38,7 +38,9 @@ export function topicActivity(groups: string[][], usersPerGroup: number, perUser
       topicOf.set(did, g);
       for (let p = 0; p < perUser; p++) {
         const pick = (i: number) => words[(u * 7 + p * 3 + i * 5) % words.length];
-        posts.push(post(did, `${pick(0)} ${pick(1)} ${pick(2)} ${pick(3)} today`, seq++, p % 2 ? 'reply' : 'post'));
+        // one word of the next topic: topic words then occur in two clusters, as min_df=2 of the top-terms report needs
+        const stray = groups[(g + 1) % groups.length][(u + p) % groups[(g + 1) % groups.length].length];
+        posts.push(post(did, `${pick(0)} ${pick(1)} ${pick(2)} ${pick(3)} ${stray} today`, seq++, p % 2 ? 'reply' : 'post'));
       }
     }
   });

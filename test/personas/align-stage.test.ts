@@ -2,14 +2,15 @@
 // (no model): 400 gated personas skewed to high extraversion, aligned to draws from the Johnson norms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../../src/store/store.ts';
-import { getPersonaSet, putJudgement, putPersona, putScore } from '../../src/store/personas.ts';
+import { getPersonaSet, putJudgements, putPersonas, putScores } from '../../src/store/personas.ts';
 import { alignStage, reportStage } from '../../src/personas/stage-align.ts';
+import { referenceSource } from '../../src/personas/cli-run.ts';
 import { loadNormGroups } from '../../src/personas/data-files.ts';
 import { sampleFromNorms } from '../../src/personas/norms.ts';
 import { tiltedSample } from '../../src/personas/bias.ts';
@@ -21,24 +22,34 @@ const bin = fileURLToPath(new URL('../../bin/simpact.js', import.meta.url));
 async function seedStore(store: Store): Promise<void> {
   const pop = sampleFromNorms(loadNormGroups(), 4000, new Rng(21));
   const pool = tiltedSample(pop, 400, { E: 0.8 }, new Rng(22)).points;
-  for (let i = 0; i < 430; i++) {
-    const id = `p${String(i).padStart(4, '0')}`;
-    await putPersona(store, { id, sourceUser: `u${i}`, narrative: 'n', model: 'm', promptVersion: 'persona-v1', settings: {}, postsUsed: 10, redactions: 0 });
-    if (i >= 420) continue; // 10 personas never scored
-    const rejected = i >= 400 && i < 410;
-    await putJudgement(store, { personaId: id, judgeModel: 'j', promptVersion: 'judge-v1', passed: !rejected, reasons: rejected ? 'faithfulness 2 < 3' : 'ok' });
-    await putScore(store, { personaId: id, instrument: 'ipip-ffm-50', model: 'm', big5: i < 400 ? rowToBig5(row(pool, i)) : i < 410 ? { O: 3, C: 3, E: 3, A: 3, N: 3 } : null, repeats: 3, validRepeats: i < 410 ? 3 : 0, reason: i < 410 ? undefined : 'no valid repeat' });
-  }
+  const ids = Array.from({ length: 430 }, (_, i) => `p${String(i).padStart(4, '0')}`);
+  await putPersonas(store, ids.map((id, i) => ({ id, sourceUser: `u${i}`, narrative: 'n', model: 'm', promptVersion: 'persona-v1', settings: {}, postsUsed: 10, redactions: 0 })));
+  // 0–399 pass with scores; 400–409 are rejected; 410–419 have no valid score; 420–429 were never scored
+  const scored = ids.slice(0, 420);
+  await putJudgements(store, scored.map((id, i) => ({ personaId: id, judgeModel: 'j', promptVersion: 'judge-v1', passed: i < 400 || i >= 410, reasons: 'r' })));
+  await putScores(
+    store,
+    scored.map((id, i) => ({
+      personaId: id,
+      instrument: 'ipip-ffm-50',
+      model: 'm',
+      big5: i < 400 ? rowToBig5(row(pool, i)) : i < 410 ? { O: 3, C: 3, E: 3, A: 3, N: 3 } : null,
+      repeats: 3,
+      validRepeats: i < 410 ? 3 : 0,
+      reason: i < 410 ? undefined : 'no valid repeat',
+    })),
+  );
 }
 
 test('align writes a set with diagnostics; report compares pool, random, IS and IS + OT', async () => {
   const store = await Store.open(':memory:');
   try {
     await seedStore(store);
-    const r = await alignStage(store, { instrument: 'ipip-ffm-50', reference: { kind: 'norms', n: 2000, seed: 3 }, targetSize: 60, seed: 4, setId: 'global' });
+    const r = await alignStage(store, { instrument: 'ipip-ffm-50', reference: { kind: 'norms', n: 1000, seed: 3 }, targetSize: 60, seed: 4, setId: 'global' });
     assert.equal(r.poolSize, 400);
     assert.deepEqual(r.excludedPersonas, { 'rejected by the quality gate': 10, 'no valid questionnaire score': 10, 'not scored': 10 });
     assert.ok(r.ess > 0 && r.ess <= 400);
+    assert.deepEqual(r.notes, ['ipip-ffm-50 persona scores are compared with IPIP-NEO-120 norms: both are 1–5 mean item scores of the same domains, not the same scale']);
     assert.ok(r.ot?.converged);
     const set = await getPersonaSet(store, 'global');
     assert.equal(set?.memberIds.length, 60);
@@ -72,12 +83,48 @@ test('simpact personas align and report run from the command line', async () => 
     assert.match(rep.stdout, /mean W1/);
     for (const f of ['report.json', 'report.md', 'report.html']) assert.ok(existsSync(join(dir, 'rep', f)));
     assert.equal(JSON.parse(readFileSync(join(dir, 'rep', 'report.json'), 'utf8')).sets.length, 4);
-    const bad = run('align', '--size', '10', '--set', 'x');
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /a reference is needed/);
-    const missing = run('align', '--reference', join(dir, 'nope.csv'), '--size', '10', '--set', 'x');
-    assert.equal(missing.status, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a human-format reference file is read in place, filtered to a subgroup, and its bad rows are counted', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-personas-ref-'));
+  const store = await Store.open(':memory:');
+  try {
+    const rng = new Rng(8);
+    const header = ['race', 'age', 'engnat', 'gender', 'hand', 'source', 'country', ...['E', 'N', 'A', 'C', 'O'].flatMap((p) => Array.from({ length: 10 }, (_, i) => `${p}${i + 1}`))];
+    const lines = [header.join('\t')];
+    for (let i = 0; i < 900; i++) {
+      const items = Array.from({ length: 50 }, () => String(1 + rng.int(5)));
+      if (i % 100 === 0) items[3] = '0';
+      lines.push(['3', String(18 + (i % 50)), '1', String(1 + (i % 2)), '1', '1', i % 3 === 0 ? 'IN' : 'US', ...items].join('\t'));
+    }
+    const file = join(dir, 'data.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    await seedStore(store);
+    const r = await alignStage(store, { instrument: 'ipip-ffm-50', reference: { kind: 'file', path: file, filter: { countries: ['IN'], minAge: 20 } }, targetSize: 40, seed: 1, setId: 'in' });
+    assert.deepEqual(r.excludedReferenceRows, { 'missing item answer (0)': 9 });
+    // rows i ≡ 0 mod 3, i mod 50 ≥ 2 (age ≥ 20), minus the 0-rows among them (i = 0, 300, 600 have age 18)
+    const expected = Array.from({ length: 900 }, (_, i) => i).filter((i) => i % 3 === 0 && 18 + (i % 50) >= 20 && i % 100 !== 0).length;
+    assert.equal(r.referenceN, expected);
+    assert.match(r.referenceLabel, /country in IN, age 20–/);
+    await assert.rejects(alignStage(store, { instrument: 'ipip-ffm-50', reference: { kind: 'file', path: file, filter: { countries: ['JP'] } }, targetSize: 40, seed: 1, setId: 'jp' }), /has 0 respondents/);
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the align command needs exactly one reference and turns subgroup flags into a filter', () => {
+  const base = { instrument: 'ipip-ffm-50' as const, size: 10, seed: 1, set: 's', candidateFactor: 3, ot: true };
+  assert.throws(() => referenceSource(base), /a reference is needed/);
+  assert.throws(() => referenceSource({ ...base, reference: 'f', norms: 10 }), /not both/);
+  assert.deepEqual(referenceSource({ ...base, norms: 100 }), { kind: 'norms', n: 100, seed: 1 });
+  assert.deepEqual(referenceSource({ ...base, reference: 'f', countries: ['IN'], gender: 'female', minAge: 20 }), {
+    kind: 'file',
+    path: 'f',
+    filter: { countries: ['IN'], minAge: 20, gender: 'female' },
+  });
+  assert.deepEqual(referenceSource({ ...base, reference: 'f' }), { kind: 'file', path: 'f', filter: undefined });
 });

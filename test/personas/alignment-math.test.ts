@@ -7,6 +7,7 @@ import { effectiveSampleSize, importanceWeights, systematicResample, weightedSam
 import { partialAssignment, sinkhorn, squaredCost } from '../../src/personas/sinkhorn.ts';
 import { compareToReference, correlationDistance, ksStatistic, mmdRbf, slicedWasserstein, wasserstein1 } from '../../src/personas/metrics.ts';
 import { pointsFromRows, type Points } from '../../src/personas/types.ts';
+import { alignToReference } from '../../src/personas/align.ts';
 
 function gaussian(n: number, d: number, rng: Rng, shift = 0): Points {
   return pointsFromRows(Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal() + shift)));
@@ -131,4 +132,16 @@ test('metrics: W1, KS, sliced W, MMD and correlation distance behave as defined'
   const m = compareToReference(b, a, { projections: 16 });
   assert.ok(Math.abs(m.perTrait.O.meanGap - 0.5) < 0.2 && m.perTrait.O.w1 > 0.3);
   assert.deepEqual(compareToReference(b, a, { projections: 16 }), m);
+});
+
+test('alignment is seeded: same inputs and seed, same set; another seed, another set', () => {
+  const rng = new Rng(13);
+  const reference = gaussian(300, 5, rng);
+  const pool = gaussian(200, 5, rng, 0.4);
+  const a = alignToReference(pool, reference, { targetSize: 40, seed: 3 });
+  assert.deepEqual(alignToReference(pool, reference, { targetSize: 40, seed: 3 }).selected, a.selected);
+  assert.notDeepEqual(alignToReference(pool, reference, { targetSize: 40, seed: 4 }).selected, a.selected);
+  assert.equal(new Set(a.selected).size, 40);
+  assert.deepEqual(alignToReference(pool, reference, { targetSize: 40, seed: 3, skipOt: true }).selected, a.importanceOnly);
+  assert.throws(() => alignToReference(pool, reference, { targetSize: 201, seed: 3 }), /fewer than the 201/);
 });

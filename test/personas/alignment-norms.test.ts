@@ -51,6 +51,4 @@ test('aligning a pool skewed to high E / low N cuts its per-trait W1 to the refe
   // stage 3a alone already helps, the OT refinement helps further
   const isOnly = compareToReference(selectRows(pool, r.importanceOnly), reference, { projections: 32, mmdMaxRows: 400 });
   assert.ok(isOnly.meanW1 < 0.5 * before.meanW1 && after.meanW1 < isOnly.meanW1);
-  // seeded: the same inputs give the same set
-  assert.deepEqual(alignToReference(pool, reference, { targetSize: 300, seed: 4 }).selected, r.selected);
 });

@@ -14,7 +14,7 @@ import { judgePersonas } from '../../src/personas/judge.ts';
 import { administerQuestionnaire } from '../../src/personas/questionnaire.ts';
 import { revisePersonas } from '../../src/personas/revise.ts';
 import { piiRedactor } from '../../src/personas/pii-redactor.ts';
-import { parseFfm50 } from '../../src/personas/instruments.ts';
+import { parseFfm50, parseNeo120 } from '../../src/personas/instruments.ts';
 
 const ffm = parseFfm50(readFileSync(fileURLToPath(new URL('../../fixtures/bigfive-instruments/ipip-ffm-50-items.csv', import.meta.url)), 'utf8'));
 const text = (ffm.items.map((i) => [i.text, i] as const));
@@ -155,6 +155,37 @@ test('subgroup revision rewrites the personas behind the worst matches and re-ju
     const judgeReqs = server.requests.filter((x) => x.body.messages[0].content.includes('strict reviewer'));
     assert.ok(judgeReqs.every((x) => x.body.messages[1].content.includes('Note: adapted to Japan on purpose')));
     assert.equal((await listPersonas(store)).length, 5);
+  } finally {
+    store.close();
+    await server.close();
+  }
+});
+
+test('the IPIP-NEO-120 is administered in chunks and every chunk maps back to its items', async () => {
+  const neo = parseNeo120(readFileSync(fileURLToPath(new URL('../../fixtures/bigfive-instruments/ipip-neo-120-items.csv', import.meta.url)), 'utf8'));
+  const neoByText = new Map(neo.items.map((i) => [i.text, i]));
+  // Agreeableness items answered by key (A = 5 after scoring), the rest 3.
+  const server = await startOpenAITestServer({
+    chat: (body) => {
+      const answers: Record<string, number> = {};
+      for (const line of String(body.messages[1].content).split('\n')) {
+        const m = /^(\d+)\. (.*)$/.exec(line);
+        const it = m && neoByText.get(m[2]);
+        if (m) answers[m[1]] = it && it.trait === 'A' ? (it.reversed ? 1 : 5) : 3;
+      }
+      return JSON.stringify({ answers });
+    },
+  });
+  const store = await Store.open(':memory:');
+  try {
+    const model = new OpenAIChatModel({ model: 'scripted', baseURL: server.url, apiKey: 'k', retries: 0 });
+    const persona = { id: 'p1', sourceUser: 'u', narrative: 'They knit.', model: 'm', promptVersion: 'persona-v1', settings: {}, postsUsed: 1, redactions: 0 };
+    const q = await administerQuestionnaire(store, model, neo, [persona], { repeats: 2, itemsPerCall: 50 });
+    assert.equal(q.llm.calls, 6); // 120 items in chunks of 50, 50, 20, twice
+    assert.deepEqual(q.answers, { ok: 240 });
+    const [s] = await listScores(store, 'ipip-neo-120');
+    assert.deepEqual(s.big5, { O: 3, C: 3, E: 3, A: 5, N: 3 });
+    assert.ok(server.requests.every((r) => Object.keys(r.body.response_format.json_schema.schema.properties.answers.properties).length <= 50));
   } finally {
     store.close();
     await server.close();

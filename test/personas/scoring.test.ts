@@ -102,3 +102,17 @@ test('judge replies are validated and the gate spells out its failures', () => {
 test('the CSV reader handles quotes, doubled quotes and CRLF', () => {
   assert.deepEqual(parseCsv('a,b\r\n"x, y","say ""hi"""\n'), [['a', 'b'], ['x, y', 'say "hi"']]);
 });
+
+test('users need enough history; long histories are sampled evenly across time', async () => {
+  const { eligibility, samplePostsEvenly } = await import('../../src/personas/generate.ts');
+  assert.equal(eligibility({ id: 'u', posts: ['a b', 'c'] }, 3, 0), 'fewer than 3 posts');
+  assert.equal(eligibility({ id: 'u', posts: ['a b', 'c', 'd', '  '] }, 3, 5), 'fewer than 5 words');
+  assert.equal(eligibility({ id: 'u', posts: ['a b', 'c', 'd e f'] }, 3, 5), undefined);
+  const posts = Array.from({ length: 100 }, (_, i) => `post-${String(i).padStart(3, '0')} ${'x'.repeat(82)}`); // 91 chars (+8 counted per post)
+  assert.deepEqual(samplePostsEvenly(posts.slice(0, 5), 10_000), posts.slice(0, 5));
+  const picked = samplePostsEvenly(posts, 1_100);
+  assert.equal(picked.length, 11); // floor(100 · 1100 / 9900)
+  assert.ok(picked.reduce((s, p) => s + p.length + 8, 0) <= 1_100);
+  assert.deepEqual([...picked].sort(), picked, 'time order kept');
+  assert.ok(picked[0].startsWith('post-00') && picked.at(-1)!.startsWith('post-09'), 'spread over the whole history');
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -44,7 +45,7 @@ test('every kind of leak is found with file:line, and excerpts are masked', asyn
   cleanRelease(dir);
   const leaky = [
     { text: `by ${DID}` },
-    { text: 'cc @alice.bsky.social and @news.example.com' },
+    { text: 'cc @alice.bsky.social and @news.example.com, bob.team.bsky.social' },
     { text: 'at://did:web:example.com/app.bsky.feed.post/3k' },
     { created: '2025-03-03T03:46:02.223Z' },
     { time_us: 1740973563121964, ms: 1740973563121 },
@@ -79,7 +80,7 @@ test('every kind of leak is found with file:line, and excerpts are masked', asyn
   ]) {
     assert.ok(got.includes(want), `missing ${want} in ${got.join(', ')}`);
   }
-  assert.equal(report.leaks.filter((l) => l.line === 2 && l.kind === 'handle').length, 2, 'both handles on line 2');
+  assert.equal(report.leaks.filter((l) => l.line === 2 && l.kind === 'handle').length, 3, 'all three handles on line 2');
   assert.deepEqual(report.skipped, [{ file: 'figure.png', reason: 'not a text or Parquet file (.png)' }]);
   for (const l of report.leaks) {
     for (const secretish of [DID, 'alice.bsky.social', 'jane.doe@example.org', '1740973563121964', '555-2671', SECRET, '2025-03-03T03:46']) {
@@ -111,3 +112,21 @@ test('Parquet files are scanned row by row through DuckDB', async (t) => {
     [['full.parquet', 2, 'did']],
   );
 });
+
+test('gzip-compressed text files are scanned too', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'cluster_0.jsonl.gz'), gzipSync('{"text": "ok"}\n{"text": "mail jane@example.org"}\n'));
+  const leaks = await auditRelease(dir);
+  assert.deepEqual(leaks.map((l) => [l.file, l.line, l.kind]), [['cluster_0.jsonl.gz', 2, 'email']]);
+});
+
+test('zstd-compressed text files are scanned too (a raw Jetstream capture is full of DIDs)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  copyFileSync(new URL('../../fixtures/ingest/golden_v1.jsonl.zst', import.meta.url), join(dir, 'raw.jsonl.zst'));
+  const leaks = await auditRelease(dir);
+  assert.ok(leaks.some((l) => l.file === 'raw.jsonl.zst' && l.line === 1 && l.kind === 'did'));
+  assert.ok(leaks.some((l) => l.kind === 'epoch-us'));
+});
+

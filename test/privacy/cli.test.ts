@@ -1,10 +1,14 @@
-// `simpact pii` and `simpact audit` end to end, through bin/simpact.js.
+// `simpact pii` and `simpact audit`: three runs end to end through bin/simpact.js (exit codes, stdin/stdout), the
+// rest in-process through the functions the commands call (process start-up is slow on a loaded 2-core machine).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { runPiiCommand } from '../../src/privacy/pii-command.ts';
+import { runAudit } from '../../src/privacy/audit-command.ts';
 
 const BIN = new URL('../../bin/simpact.js', import.meta.url).pathname;
 const SECRET = 'cli-test-secret-9f8e7d6c5b4a';
@@ -23,7 +27,15 @@ function simpact(args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
   }
 }
 
-test('simpact pii: one JSONL line per input, JS string indices, bad lines reported in place', () => {
+async function piiInProcess(lines: string[], opts: Parameters<typeof runPiiCommand>[2]): Promise<{ bad: number; out: string }> {
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (c: Buffer) => chunks.push(c));
+  const bad = await runPiiCommand(Readable.from([lines.join('\n')]), output, opts);
+  return { bad, out: Buffer.concat(chunks).toString('utf8') };
+}
+
+test('simpact pii: one JSONL line per input, JS string indices, bad lines reported in place, exit 1', () => {
   const input = [
     JSON.stringify({ text: '東京 😀 mail jane@example.com, call +1 202-456-1111' }),
     'not json',
@@ -45,18 +57,25 @@ test('simpact pii: one JSONL line per input, JS string indices, bad lines report
   assert.match(r.stderr, /1 input line/);
 });
 
-test('simpact pii --entities and --operator hash (keyed by the secret, which is never printed)', () => {
-  const input = JSON.stringify({ text: 'a@example.com https://x.org' });
-  const r = simpact(['pii', '--entities', 'EMAIL', '--operator', 'hash'], input, { SIMPACT_SECRET: SECRET });
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(JSON.parse(r.stdout).redacted, /^<EMAIL_ADDRESS:[0-9a-f]{16}> https:\/\/x\.org$/);
-  assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
-  const bad = simpact(['pii', '--entities', 'NRP'], input);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /unknown entity type "NRP"/);
+test('pii command: --entities, --threshold and --operator hash keyed by the secret, which is never printed', async (t) => {
+  const saved = process.env.SIMPACT_SECRET;
+  process.env.SIMPACT_SECRET = SECRET;
+  t.after(() => {
+    if (saved === undefined) delete process.env.SIMPACT_SECRET;
+    else process.env.SIMPACT_SECRET = saved;
+  });
+  const line = JSON.stringify({ text: 'a@example.com https://x.org see README.md' });
+  const hashed = await piiInProcess([line], { entities: ['EMAIL'], operator: 'hash' });
+  assert.equal(hashed.bad, 0);
+  assert.match(JSON.parse(hashed.out).redacted, /^<EMAIL_ADDRESS:[0-9a-f]{16}> https:\/\/x\.org see README\.md$/);
+  assert.ok(!hashed.out.includes(SECRET));
+  const low = await piiInProcess([line], { entities: ['URL'], thresholds: ['URL=0.3'] });
+  assert.equal(JSON.parse(low.out).redacted, 'a@example.com <URL> see <URL>');
+  await assert.rejects(piiInProcess([line], { entities: ['NRP'] }), /unknown entity type "NRP"/);
+  await assert.rejects(piiInProcess([line], { thresholds: ['URL=2'] }), /expected TYPE=score/);
 });
 
-test('simpact audit: exit 3 with file:line kind on leaks, 0 when clean, --json for scripts', (t) => {
+test('simpact audit: exit 0 when clean, exit 3 with --json on leaks; text lists file:line kind, masked', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-cli-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'cluster_0.jsonl'), '{"thread": [{"relative_integer_time": 5, "text": "hi <URL>", "user_id": "ab"}], "cluster_id": 0}\n');
@@ -65,12 +84,6 @@ test('simpact audit: exit 3 with file:line kind on leaks, 0 when clean, --json f
   assert.match(clean.stdout, /^clean: 1 file/m);
 
   writeFileSync(join(dir, 'cluster_1.jsonl'), `{"text": "ok"}\n{"text": "by did:plc:z72i7hdynmk6r22z27h6tvur and ${SECRET}"}\n`);
-  const leaky = simpact(['audit', dir], '', { SIMPACT_SECRET: SECRET });
-  assert.equal(leaky.code, 3);
-  assert.match(leaky.stdout, /^cluster_1\.jsonl:2 did /m);
-  assert.match(leaky.stdout, /^cluster_1\.jsonl:2 secret \[secret\]$/m);
-  assert.ok(!leaky.stdout.includes('z72i7hdynmk6r22z27h6tvur') && !leaky.stdout.includes(SECRET));
-
   const json = simpact(['audit', '--json', dir], '', { SIMPACT_SECRET: SECRET });
   assert.equal(json.code, 3);
   const report = JSON.parse(json.stdout);
@@ -79,6 +92,15 @@ test('simpact audit: exit 3 with file:line kind on leaks, 0 when clean, --json f
     report.leaks.map((l: { file: string; line: number; kind: string }) => `${l.file}:${l.line}:${l.kind}`),
     ['cluster_1.jsonl:2:secret', 'cluster_1.jsonl:2:did'],
   );
-  const missing = simpact(['audit', join(dir, 'nope')]);
-  assert.equal(missing.code, 2);
+  assert.ok(!json.stdout.includes(SECRET) && !json.stdout.includes('z72i7hdynmk6r22z27h6tvur'));
+
+  const keyFile = `${dir}-key`;
+  writeFileSync(keyFile, `${SECRET}\n`, { mode: 0o600 });
+  t.after(() => rmSync(keyFile, { force: true }));
+  const text = (await runAudit(dir, { secretFile: keyFile })).text;
+  assert.match(text, /^cluster_1\.jsonl:2 did did:pl\*+ \(32 chars\)$/m);
+  assert.match(text, /^cluster_1\.jsonl:2 secret \[secret\]$/m);
+  assert.match(text, /^2 leak\(s\) in 2 file\(s\)$/m);
+  assert.ok(!text.includes(SECRET));
+  await assert.rejects(runAudit(join(dir, 'nope'), {}), /is not a folder/);
 });

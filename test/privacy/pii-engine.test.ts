@@ -61,3 +61,12 @@ test('overlaps: higher score wins, then the longer span', () => {
   const text = 'see at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3k2 and https://bsky.app/profile/did:plc:z72i7hdynmk6r22z27h6tvur';
   assert.equal(engine.redact(text).redacted, 'see <AT_URI> and <URL>');
 });
+
+test('many overlapping hits are resolved in one pass (every other "John John" pair is kept)', () => {
+  const engine = createPiiEngine({ entities: ['PERSON'] });
+  const text = 'John '.repeat(2000);
+  const hits = engine.analyze(text);
+  assert.equal(hits.length, 1000);
+  assert.deepEqual(hits.slice(0, 2).map((h) => [h.start, h.end]), [[0, 9], [10, 19]]);
+});
+

@@ -51,10 +51,13 @@ test('context words raise a bare number into a phone, and only then', () => {
 
 test('URLs with and without scheme; file names and abbreviations are not URLs', () => {
   assert.deepEqual(found('go to https://a.example.org/x?y=1#z.'), [['URL', 'https://a.example.org/x?y=1#z']]);
+  assert.deepEqual(found('more: https://t.co/abc… and [x](https://x.org/a)'), [['URL', 'https://t.co/abc'], ['URL', 'https://x.org/a']]);
   assert.deepEqual(found('try www.gov.uk or nytimes.com today'), [['URL', 'www.gov.uk'], ['URL', 'nytimes.com']]);
   for (const t of ['e.g. this', 'the U.S. and U.K.', 'pi is 3.14', 'open file.txt', 'see README.md', 'Node.js rocks', 'it.is', 'great.Love it']) {
     assert.deepEqual(found(t), [], t);
   }
+  assert.deepEqual(found('my new site: jane.me'), [['URL', 'jane.me']], 'a context word lifts a weak TLD');
+  assert.deepEqual(found('call.me maybe'), []);
   const low = createPiiEngine({ entities: ['URL'], thresholds: { URL: 0.3 } });
   assert.deepEqual(found('see README.md', low), [['URL', 'README.md']], 'weak TLDs are found below the default threshold');
 });
@@ -73,6 +76,7 @@ test('IP addresses v4 and v6; clock times and versions are not', () => {
     ['IP_ADDRESS', 'fe80::1ff:fe23:4567:890a'],
   ]);
   assert.deepEqual(found('at 12:30:45 on v1.2.3.4 and 256.1.1.1'), []);
+  assert.deepEqual(found('gateway fe80::1'), [['IP_ADDRESS', 'fe80::1']]);
 });
 
 test('checksums', () => {

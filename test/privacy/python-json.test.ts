@@ -45,4 +45,6 @@ test('cycles and unsupported values throw', () => {
   a.push(a);
   assert.throws(() => pythonJsonDumps(a), /Circular/);
   assert.throws(() => pythonJsonDumps(() => 1), /not JSON serializable/);
+  assert.throws(() => pythonJsonDumps({ at: new Date(0) }), /Date is not JSON serializable/);
+  assert.equal(pythonJsonDumps({ t: Int32Array.from([3, 1]) }), '{"t": [3, 1]}');
 });

@@ -39,6 +39,11 @@ test('a key file is created with mode 0600 on first use and read back later', (t
   assert.deepEqual(again, { ...first, created: false });
 });
 
+test('a short secret is refused, except in compat mode (the reference secret is whatever it was)', () => {
+  assert.throws(() => loadSecret({ env: { SIMPACT_SECRET: 'short-secret' } }), /SIMPACT_SECRET is too short/);
+  assert.equal(loadSecret({ env: { SIMPACT_SECRET: 'short-secret' }, compat: true }), 'short-secret');
+});
+
 test('compat mode never invents a secret; a missing one is a clear error', (t) => {
   const dir = tempDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +63,7 @@ test('error messages never contain the secret', (t) => {
     [{ keyFile: open, env: { SIMPACT_SECRET: SECRET } }, /readable by other users/],
     [{ keyFile: empty, env: { SIMPACT_SECRET: SECRET } }, /is empty/],
     [{ keyFile: dir, env: { SIMPACT_SECRET: SECRET } }, /not a regular file/],
+    [{ env: { SIMPACT_SECRET: 'short-secret' } }, /too short/],
   ] as const) {
     let message = '';
     try {
@@ -66,7 +72,7 @@ test('error messages never contain the secret', (t) => {
       message = (err as Error).message;
     }
     assert.match(message, re);
-    for (const form of secretForms(SECRET)) assert.ok(!message.includes(form), 'secret in message');
+    for (const form of [...secretForms(SECRET), 'short-secret']) assert.ok(!message.includes(form), 'secret in message');
   }
   assert.throws(() => pseudonymizeThread([{ did: 'did:plc:x', text: 'a' }], ''), (e: Error) => !e.message.includes(SECRET));
 });

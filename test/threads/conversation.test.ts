@@ -134,3 +134,24 @@ test('threads with a textless message are skipped and counted', () => {
   assert.equal(res.threads.length, 0);
   assert.equal(res.skipped['conversation: a message without text'], 2);
 });
+
+test('compat visits records in ingest order (input files are not in time order); default in time order', () => {
+  const b = new ActivityBuilder();
+  b.post(A, 'late', 20, 'late'); // read first
+  b.post(A, 'early', 10, 'early');
+  const cl = clusters({ [A]: 0 });
+  assert.deepEqual(buildThreads(b.build(), cl, { compat: true, scope: 'same-cluster' }).threads.map(shape), ['late', 'early']);
+  assert.deepEqual(buildThreads(b.build(), cl, { compat: false, scope: 'same-cluster' }).threads.map(shape), ['early', 'late']);
+});
+
+test('an explicit user order (first event of any kind) decides which user is visited first', () => {
+  const b = new ActivityBuilder();
+  const r = b.post(A, 'r', 1, 'root');
+  b.post(B, 'x', 2, 'x', { parent: r });
+  b.post(C, 'y', 3, 'y', { parent: r });
+  const cl = clusters({ [A]: 0, [B]: 0, [C]: 0 });
+  // visiting C first: C's reply starts at its parent (root == parent) and B's sibling reply is then skipped
+  assert.deepEqual(buildThreads(b.build(), cl, { compat: true, scope: 'same-cluster', userOrder: [C, A, B] }).threads.map(shape), ['root > y']);
+  assert.deepEqual(buildThreads(b.build(), cl, { compat: true, scope: 'same-cluster' }).threads.map(shape), ['root > x > y']);
+  assert.throws(() => buildThreads(b.build(), cl, { compat: true, scope: 'same-cluster', userOrder: [A] }), /every retained user/);
+});

@@ -65,7 +65,8 @@ export default function register(program: Command): void {
       else {
         process.stdout.write(
           `collected ${summary.stored} new events (${summary.duplicates} duplicates, ${summary.malformed} malformed, ` +
-            `${summary.reconnects} reconnects) in ${(summary.elapsedMs / 1000).toFixed(1)} s; stopped: ${summary.stopReason}\n`,
+            `${summary.reconnects} reconnects${summary.gaps ? `, ${summary.gaps} possible gaps` : ''}) in ` +
+            `${(summary.elapsedMs / 1000).toFixed(1)} s; stopped: ${summary.stopReason}\n`,
         );
       }
     });

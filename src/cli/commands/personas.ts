@@ -48,9 +48,10 @@ export default function register(program: Command): void {
     .option('--limit <n>', 'only the first n users', intArg('--limit', 1))
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
-      const { runGenerate } = await import('../../personas/cli-run.ts');
+      const { runGenerate, endpointFailed } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runGenerate(globalDb(cmd), o));
       out(cmd, s, `personas: ${s.generated} new, ${s.existing} existing, ${s.eligible}/${s.users} users eligible; failed ${JSON.stringify(s.failed)}; LLM calls ${s.llm.calls} (${s.llm.cached} cached)`);
+      if (endpointFailed(s.generated, s.failed)) throw new CliError('no persona could be written: every model call failed', EXIT.FAILURE);
     });
 
   modelOptions(personas.command('judge').description('quality gate: an LLM judge scores each persona against its posts'))
@@ -59,9 +60,10 @@ export default function register(program: Command): void {
     .option('--rejudge', 'judge again personas that already have a verdict from this judge')
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
-      const { runJudge } = await import('../../personas/cli-run.ts');
+      const { runJudge, endpointFailed } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runJudge(globalDb(cmd), o));
       out(cmd, s, `judged ${s.judged} (+${s.alreadyJudged} before): ${s.passed} passed, ${s.rejected} rejected, pass rate ${(100 * s.passRate).toFixed(1)} %; rejections ${JSON.stringify(s.rejections)}`);
+      if (endpointFailed(s.judged, s.errors)) throw new CliError('no persona could be judged: every model call failed', EXIT.FAILURE);
     });
 
   modelOptions(personas.command('score').description('administer a Big Five questionnaire to each gated persona through the LLM'))
@@ -73,9 +75,10 @@ export default function register(program: Command): void {
     .option('--all', 'score every persona, not only those that passed the gate')
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
-      const { runScore } = await import('../../personas/cli-run.ts');
+      const { runScore, endpointFailed } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runScore(globalDb(cmd), o));
       out(cmd, s, `scored ${s.scored}/${s.personas}; unscored ${JSON.stringify(s.unscored)}; answers ${JSON.stringify(s.answers)}; LLM calls ${s.llm.calls} (${s.llm.cached} cached)`);
+      if (endpointFailed(s.scored, s.unscored)) throw new CliError('no persona could be scored: every model call failed', EXIT.FAILURE);
     });
 
   personas
@@ -100,7 +103,7 @@ export default function register(program: Command): void {
     .action(async (o, cmd: Command) => {
       const { runAlign } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runAlign(globalDb(cmd), { ...o, countries: o.country }));
-      out(cmd, s, `set ${s.setId}: ${o.size} of ${s.poolSize} personas; reference n=${s.referenceN}; ESS ${s.ess.toFixed(1)} (before clipping ${s.essBeforeClip.toFixed(1)}, ${s.clipped} clipped)${s.poorCoverage ? ' — poor coverage: consider personas revise' : ''}`);
+      out(cmd, s, `set ${s.setId}: ${o.size} of ${s.poolSize} personas; reference n=${s.referenceN}; ESS ${s.ess.toFixed(1)} (before clipping ${s.essBeforeClip.toFixed(1)}, ${s.clipped} clipped)${s.poorCoverage ? ' — poor coverage: consider personas revise' : ''}${s.notes.map((n) => `\nnote: ${n}`).join('')}`);
     });
 
   modelOptions(personas.command('revise').description('subgroup adaptation: revise the personas behind poorly matched reference draws, then re-judge and re-score them'))

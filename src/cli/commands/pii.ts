@@ -9,7 +9,7 @@ export default function register(program: Command): void {
     .option('--entities <list>', 'comma-separated entity types (default: the default set; see docs/privacy.md)')
     .addOption(new Option('--operator <op>', 'how a hit is replaced').choices(['replace', 'mask', 'hash']).default('replace'))
     .addOption(new Option('--compat <name>', "the reference's entity set, every detection kept").choices(['blueprint']))
-    .option('--threshold <type=score...>', 'per-type score threshold, e.g. PHONE_NUMBER=0.3 (repeatable)', collect, [])
+    .option('--threshold <type=score>', 'per-type score threshold, e.g. PHONE_NUMBER=0.3 (repeatable)', collect, [])
     .option('--secret-file <path>', 'key file for --operator hash (default: $SIMPACT_SECRET or the default key file)')
     .action(async (opts: { entities?: string; operator: 'replace' | 'mask' | 'hash'; compat?: string; threshold: string[]; secretFile?: string }) => {
       const { runPiiCommand } = await import('../../privacy/pii-command.ts');

@@ -134,16 +134,32 @@ function enhance(text: string, e: PiiEntity, words: readonly string[]): void {
 /**
  * Resolves overlapping hits, returned in text order: a hit inside another is dropped (the DID inside an at:// URI or a
  * URL is redacted with it); of partly overlapping hits the higher score wins, then the longer span, then the earlier.
+ * O(n log n) plus the lengths of overlap chains, so that a pathological text with thousands of hits stays fast.
  */
 export function resolveOverlaps(hits: PiiEntity[]): PiiEntity[] {
   if (hits.length <= 1) return hits;
-  const outer = hits.filter(
-    (h, i) => !hits.some((o, j) => j !== i && o.start <= h.start && o.end >= h.end && (o.end - o.start > h.end - h.start || (j < i && o.start === h.start && o.end === h.end && o.score >= h.score))),
-  );
-  const ranked = outer.sort((a, b) => b.score - a.score || b.end - b.start - (a.end - a.start) || a.start - b.start);
-  const kept: PiiEntity[] = [];
-  for (const h of ranked) {
-    if (kept.every((k) => h.end <= k.start || h.start >= k.end)) kept.push(h);
+  // By start, longer first, then higher score: a hit is inside another iff an earlier one reaches as far.
+  const byStart = [...hits].sort((a, b) => a.start - b.start || b.end - a.end || b.score - a.score);
+  const outer: PiiEntity[] = [];
+  let reach = -1;
+  for (const h of byStart) {
+    if (h.end <= reach) continue;
+    outer.push(h);
+    reach = h.end;
   }
-  return kept.sort((a, b) => a.start - b.start);
+  // Now starts and ends both increase along `outer`, so the hits overlapping outer[i] are contiguous around i.
+  const order = outer.map((_, i) => i).sort((a, b) => {
+    const x = outer[a];
+    const y = outer[b];
+    return y.score - x.score || y.end - y.start - (x.end - x.start) || x.start - y.start;
+  });
+  const kept = new Uint8Array(outer.length);
+  for (const i of order) {
+    const h = outer[i];
+    let free = true;
+    for (let j = i - 1; free && j >= 0 && outer[j].end > h.start; j--) if (kept[j]) free = false;
+    for (let j = i + 1; free && j < outer.length && outer[j].start < h.end; j++) if (kept[j]) free = false;
+    if (free) kept[i] = 1;
+  }
+  return outer.filter((_, i) => kept[i]);
 }

@@ -12,7 +12,7 @@ const DOMAIN = `((?:${LABEL}\\.)+([A-Za-z]{2,24}))(?![A-Za-z0-9-]|\\.[A-Za-z0-9]
 function trimTrailing(text: string, start: number, end: number): number {
   while (end > start) {
     const c = text[end - 1];
-    if ('.,;:!?\'"]}>*'.includes(c)) end--;
+    if ('.,;:!?\'"]}>*…'.includes(c)) end--;
     else if (c === ')') {
       const inner = text.slice(start, end);
       if ((inner.match(/\(/g)?.length ?? 0) >= (inner.match(/\)/g)?.length ?? 0)) break;
@@ -127,8 +127,8 @@ export const ipRecognizer: Recognizer = {
     if (!text.includes(':')) return;
     for (const m of text.matchAll(IPV6_RE)) {
       const s = m[0];
-      // At least three groups with digits, so `a::b` and clock times (`12:30:45`, not valid IPv6 anyway) stay out.
-      if (s.split(':').filter((g) => g.length > 0).length < 3 && !/^::1$/.test(s)) continue;
+      // At least three groups (or loopback / a short link-local), so `a::b` and clock times (`12:30:45`) stay out.
+      if (s.split(':').filter((g) => g.length > 0).length < 3 && !/^(?:::1|fe80::[0-9a-f]{1,4})$/i.test(s)) continue;
       if (!isIPv6(s)) continue;
       out.push({ type: 'IP_ADDRESS', start: m.index, end: m.index + s.length, score: 0.9 });
     }

@@ -3,7 +3,7 @@
 // is a real domain rather than a typo, a file name or two words joined by a full stop.
 
 /** Generic TLDs that are almost always domains. */
-const STRONG = 'com net org edu gov mil int info biz io co ai app dev xyz tv fm gg ly me social cloud tech site online news blog page club shop store'.split(' ');
+const STRONG = 'com net org edu gov mil int info biz io co ai app dev xyz tv fm gg ly social cloud tech site online news blog page club shop store'.split(' ');
 
 /** Two-letter codes that are also common English words or file extensions: `this.is`, `readme.md`, `main.py`. */
 const WEAK = 'am an as at be by do go he hi if in is it me my no of on or pl pm ps py rs sh so to tt us we md cs sc'.split(' ');

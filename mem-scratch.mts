@@ -1,0 +1,13 @@
+import { Store } from './src/store/store.ts';
+import { rmSync } from 'node:fs';
+rmSync('/tmp/scratch/m.duckdb', { force: true }); rmSync('/tmp/scratch/m.duckdb.wal', { force: true });
+const store = await Store.open('/tmp/scratch/m.duckdb');
+if (process.argv[3]) await store.run(`SET memory_limit='${process.argv[3]}'`);
+const { ingestPaths } = await import('./src/ingest/ingest.ts');
+let peak = 0, peakHeap = 0, peakExt = 0;
+const iv = setInterval(() => { const m = process.memoryUsage(); peak = Math.max(peak, m.rss); peakHeap = Math.max(peakHeap, m.heapTotal); peakExt = Math.max(peakExt, m.external + m.arrayBuffers); }, 50);
+const s = await ingestPaths(store, [process.argv[2]], {});
+clearInterval(iv);
+const duck = await store.all("SELECT sum(memory_usage_bytes) AS b FROM duckdb_memory()");
+console.log(s.events, 'peak rss MB', (peak / 1048576).toFixed(0), 'heapTotal', (peakHeap / 1048576).toFixed(0), 'ext', (peakExt / 1048576).toFixed(0), 'duckdb now MB', (Number(duck[0].b) / 1048576).toFixed(0));
+store.close();

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { CliError, EXIT } from '../exit-codes.ts';
+import { floatArg, globalDb, intArg, printJson } from '../options.ts';
+
+export default function register(program: Command): void {
+  const study = program.command('study').description('Human Turing-test studies (see also simpact serve)');
+  study
+    .command('create')
+    .description('Create a study from a release split and prediction files; prints one rater link per rater (shown once)')
+    .requiredOption('--release <dir>', 'release folder')
+    .requiredOption('--predictions <files...>', 'prediction JSONL files (simpact predict)')
+    .requiredOption('--name <name>', 'study name shown to raters')
+    .option('--k <K>', 'partition (default: the smallest K)', intArg('--k', 1))
+    .option('--split <name>', 'split the predictions were made on', 'test')
+    .option('--raters <n>', 'number of rater links', intArg('--raters', 1), 2)
+    .option('--items-per-rater <n>', 'items per rater (attention checks come on top)', intArg('--items-per-rater', 1), 20)
+    .option('--real-share <p>', 'probability an item shows the real post', floatArg('--real-share'), 0.5)
+    .option('--attention-checks <n>', 'attention checks per rater', intArg('--attention-checks', 0), 1)
+    .option('--no-context', 'show the candidate post without its thread')
+    .option('--seed <n>', 'design seed', intArg('--seed', 0), 42)
+    .option('--base-url <url>', 'prefix for the printed links, e.g. http://127.0.0.1:8080', '')
+    .option('--json', 'print the created study as JSON')
+    .action(async (opts, cmd: Command) => {
+      const { Store } = await import('../../store/store.ts');
+      const { openRelease, ensureIndexed, ReleaseError } = await import('../../web/release.ts');
+      const { createStudy, StudyInputError } = await import('../../web/study/create.ts');
+      let predictions;
+      try {
+        predictions = (opts.predictions as string[]).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }));
+      } catch (err) {
+        throw new CliError(`cannot read a prediction file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.USAGE);
+      }
+      let rel;
+      try {
+        rel = openRelease(opts.release);
+      } catch (err) {
+        if (err instanceof ReleaseError) throw new CliError(err.message, EXIT.USAGE);
+        throw err;
+      }
+      const store = await Store.open(globalDb(cmd));
+      try {
+        await ensureIndexed(store, rel);
+        const created = await createStudy(store, rel, {
+          name: opts.name,
+          k: opts.k ?? rel.ks[0],
+          split: opts.split,
+          predictions,
+          settings: { raters: opts.raters, itemsPerRater: opts.itemsPerRater, realShare: opts.realShare, attentionChecks: opts.attentionChecks, showContext: opts.context !== false, seed: opts.seed },
+        });
+        const links = created.raterTokens.map((t) => `${opts.baseUrl}/rate#t=${t}`);
+        if (opts.json) printJson({ id: created.id, items: created.items, models: created.models, skipped: created.skipped, raterLinks: links });
+        else {
+          process.stdout.write(`study ${created.id}: ${created.items} items, models ${created.models.join(', ')}\nrater links (shown once):\n${links.join('\n')}\n`);
+        }
+      } catch (err) {
+        if (err instanceof StudyInputError) throw new CliError(err.message, EXIT.USAGE);
+        throw err;
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,69 @@
+// Rater API: the link token (sent in the x-rater-token header, read by the page from the link's #fragment) names
+// one rater of one study; everything a rater can read or write is looked up through it, so no request can reach
+// another study. Rate-limited per link.
+import { assignedItems, getStudy, raterByTokenHash, recordConsent, recordResponse, type Answer, type RaterRef } from '../store/studies.ts';
+import type { Request, WebContext } from './context.ts';
+import { LIMITS } from './context.ts';
+import { checkSameOrigin, HttpError, readJson, sendJson } from './http.ts';
+import { hashToken, isTokenShape } from './tokens.ts';
+
+const ANSWERS: readonly Answer[] = ['real', 'ai', 'unsure'];
+const MAX_ELAPSED_MS = 24 * 3600 * 1000;
+
+async function rater(ctx: WebContext, r: Request): Promise<RaterRef> {
+  const token = r.req.headers['x-rater-token'];
+  const ip = r.req.socket.remoteAddress ?? '?';
+  if (typeof token !== 'string' || !isTokenShape(token)) {
+    if (!ctx.clientLimiter.take(`rater-fail:${ip}`)) throw new HttpError(429, 'too many requests', { 'retry-after': '1' });
+    throw new HttpError(401, 'this study link is not valid');
+  }
+  const hash = hashToken(token);
+  if (!ctx.raterLimiter.take(hash)) throw new HttpError(429, 'too many requests from this link; wait a moment', { 'retry-after': String(ctx.raterLimiter.retryAfter(hash)) });
+  const ref = await ctx.serial.run(() => raterByTokenHash(ctx.store, hash));
+  if (!ref) {
+    if (!ctx.clientLimiter.take(`rater-fail:${ip}`)) throw new HttpError(429, 'too many requests', { 'retry-after': '1' });
+    throw new HttpError(401, 'this study link is not valid or has been withdrawn');
+  }
+  return ref;
+}
+
+export async function raterRoute(ctx: WebContext, r: Request): Promise<void> {
+  const [what] = r.parts;
+  const ref = await rater(ctx, r);
+  if (what === 'session' && r.req.method === 'GET') {
+    const study = await ctx.serial.run(() => getStudy(ctx.store, ref.studyId));
+    const items = await ctx.serial.run(() => assignedItems(ctx.store, ref));
+    const settings = JSON.parse(study!.settings) as { showContext: boolean };
+    return sendJson(r.res, 200, {
+      study: { name: study!.name, showContext: settings.showContext },
+      consented: ref.consented,
+      total: items.length,
+      answered: items.filter((i) => i.answered).length,
+      // Items only after consent; never the answer key, the model or the task.
+      items: ref.consented ? items.map((i) => ({ item: i.itemNo, position: i.position, answered: i.answered, context: JSON.parse(i.context), candidate: i.candidate })) : [],
+    });
+  }
+  if (r.req.method !== 'POST') throw new HttpError(405, 'use POST');
+  checkSameOrigin(r.req);
+  if (what === 'consent') {
+    const body = (await readJson(r.req, LIMITS.raterBody)) as any;
+    if (!body || body.consent !== true) throw new HttpError(400, 'consent must be true');
+    await ctx.serial.run(() => recordConsent(ctx.store, ref));
+    return sendJson(r.res, 200, { consented: true });
+  }
+  if (what === 'answer') {
+    if (!ref.consented) throw new HttpError(403, 'give consent before answering');
+    const body = (await readJson(r.req, LIMITS.raterBody)) as any;
+    if (!body || typeof body !== 'object') throw new HttpError(400, 'the body must be a JSON object');
+    const { item, answer, elapsedMs } = body;
+    if (!Number.isInteger(item) || item < 0) throw new HttpError(400, 'item must be a non-negative integer');
+    if (!ANSWERS.includes(answer)) throw new HttpError(400, 'answer must be real, ai or unsure');
+    if (!Number.isInteger(elapsedMs) || elapsedMs < 0 || elapsedMs > MAX_ELAPSED_MS) throw new HttpError(400, 'elapsedMs must be an integer of milliseconds');
+    const outcome = await ctx.serial.run(() => recordResponse(ctx.store, ref, item, answer, elapsedMs));
+    if (outcome === 'not_assigned') throw new HttpError(403, 'this item is not assigned to this link');
+    if (outcome === 'duplicate') throw new HttpError(409, 'this item has already been answered; the first answer is kept');
+    const items = await ctx.serial.run(() => assignedItems(ctx.store, ref));
+    return sendJson(r.res, 201, { stored: true, answered: items.filter((i) => i.answered).length, total: items.length });
+  }
+  throw new HttpError(404, 'no such rater resource');
+}

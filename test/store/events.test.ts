@@ -1,0 +1,162 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JetstreamEvent } from '../../src/bluesky/jetstream-event.ts';
+import { loadActivity } from '../../src/store/activity.ts';
+import { appendEvents, countEvents, getCursor, type IngestRecord } from '../../src/store/events.ts';
+import { Store, num } from '../../src/store/store.ts';
+
+const A = 'did:plc:aaaaaaaaaaaaaaaaaaaaaaaa';
+const B = 'did:plc:bbbbbbbbbbbbbbbbbbbbbbbb';
+const POST = 'app.bsky.feed.post';
+
+function commit(did: string, timeUs: number, operation: 'create' | 'update' | 'delete', collection: string, rkey: string, record?: Record<string, unknown>, rev = `rev${timeUs}`): IngestRecord {
+  const event = { did, time_us: timeUs, kind: 'commit', commit: { rev, operation, collection, rkey, ...(record ? { record, cid: 'bafy' } : {}) } } as JetstreamEvent;
+  return { event, raw: JSON.stringify(event), source: 'test' };
+}
+
+const uri = (did: string, rkey: string) => `at://${did}/${POST}/${rkey}`;
+
+/** A small scripted history: posts, a reply, quotes (plain and recordWithMedia), likes/follows/blocks and their undos. */
+function history(): IngestRecord[] {
+  return [
+    commit(A, 100, 'create', POST, 'p1', { text: 'first', langs: ['en'] }),
+    commit(B, 110, 'create', POST, 'p2', { text: 'reply', langs: ['en'], reply: { parent: { uri: uri(A, 'p1') }, root: { uri: uri(A, 'p1') } } }),
+    commit(B, 120, 'create', 'app.bsky.feed.like', 'l1', { subject: { uri: uri(A, 'p1'), cid: 'c' } }),
+    commit(B, 130, 'create', 'app.bsky.graph.follow', 'f1', { subject: A }),
+    commit(B, 140, 'delete', 'app.bsky.feed.like', 'l1'),
+    commit(B, 150, 'delete', 'app.bsky.graph.follow', 'f1'),
+    commit(B, 160, 'delete', 'app.bsky.graph.block', 'never-seen'),
+    commit(A, 170, 'create', POST, 'q1', { text: 'plain quote', embed: { $type: 'app.bsky.embed.record', record: { uri: uri(B, 'p2'), cid: 'c' } } }),
+    commit(A, 180, 'create', POST, 'q2', {
+      text: 'media quote', langs: ['en'],
+      embed: { $type: 'app.bsky.embed.recordWithMedia', media: {}, record: { record: { uri: uri(B, 'p2'), cid: 'c' } } },
+    }),
+    commit(A, 190, 'update', POST, 'p1', { text: 'first (edited)', langs: ['en'] }),
+    commit(A, 200, 'delete', POST, 'p1'),
+    commit(A, 200, 'create', 'app.bsky.graph.block', 'b1', { subject: B }),
+    commit(A, 210, 'create', 'fm.teal.alpha.feed.play', 'x1', { track: 'song' }),
+  ];
+}
+
+test('appendEvents stores a batch once, counts duplicates, and keeps the cursor with the data', async () => {
+  const s = await Store.open(':memory:');
+  try {
+    const batch = history();
+    assert.deepEqual(await appendEvents(s, batch, { cursor: { name: 'live', timeUs: 210 } }), { inserted: 13, duplicates: 0, rejected: 0 });
+    assert.equal(await getCursor(s, 'live'), 210);
+    assert.equal(await getCursor(s, 'other'), null);
+    const again = await appendEvents(s, [...batch.slice(0, 3), commit(A, 300, 'create', POST, 'p9', { text: 'new' })], { cursor: { name: 'live', timeUs: 300 } });
+    assert.deepEqual(again, { inserted: 1, duplicates: 3, rejected: 0 });
+    assert.equal(await getCursor(s, 'live'), 300);
+    assert.equal(await countEvents(s), 14);
+    // same record key but a new rev is a different event; identity events are keyed by (did, kind, seq)
+    const id = (seq: number): IngestRecord => {
+      const event = { did: A, time_us: 400 + seq, kind: 'identity', identity: { did: A, handle: 'a.test', seq, time: 't' } } as JetstreamEvent;
+      return { event, raw: JSON.stringify(event), source: 'test' };
+    };
+    const r = await appendEvents(s, [commit(A, 300, 'create', POST, 'p9', { text: 'new' }, 'rev-other'), id(1), id(1), id(2)]);
+    assert.deepEqual(r, { inserted: 3, duplicates: 1, rejected: 0 });
+    assert.equal(num((await s.all('SELECT count(*) n FROM identity_events'))[0].n), 2);
+    // an empty batch still moves the cursor
+    await appendEvents(s, [], { cursor: { name: 'live', timeUs: 500 } });
+    assert.equal(await getCursor(s, 'live'), 500);
+  } finally {
+    s.close();
+  }
+});
+
+test('a batch that fails leaves neither events nor the cursor behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-events-'));
+  const path = join(dir, 's.duckdb');
+  try {
+    let s = await Store.open(path);
+    await appendEvents(s, history().slice(0, 2), { cursor: { name: 'live', timeUs: 110 } });
+    // the cursor name violates NOT NULL only after the events were inserted: the whole batch must roll back
+    await assert.rejects(appendEvents(s, history().slice(2), { cursor: { name: null as unknown as string, timeUs: 999 } }));
+    assert.equal(await countEvents(s), 2);
+    assert.equal(num((await s.all('SELECT count(*) n FROM likes'))[0].n), 0);
+    s.close();
+    s = await Store.open(path);
+    assert.equal(await countEvents(s), 2);
+    assert.equal(await getCursor(s, 'live'), 110);
+    assert.deepEqual(await appendEvents(s, history().slice(2)), { inserted: 11, duplicates: 0, rejected: 0 });
+    s.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('events that are not Jetstream events or hold control characters in key fields are rejected, not stored', async () => {
+  const s = await Store.open(':memory:');
+  try {
+    const bad = commit(A, 1, 'create', POST, 'bad\u0001key', { text: 'x' });
+    const notJetstream = { event: { did: A, time_us: 3, kind: 'commit' } as unknown as JetstreamEvent, raw: '{}', source: 'test' };
+    const r = await appendEvents(s, [bad, notJetstream, commit(A, 2, 'create', POST, 'ok', { text: 'tab\there, "quoted", \u0001 and\nnewline' })]);
+    assert.deepEqual(r, { inserted: 1, duplicates: 0, rejected: 2 });
+    const [p] = await s.all('SELECT text FROM posts');
+    assert.equal(p.text, 'tab\there, "quoted",   and\nnewline');
+  } finally {
+    s.close();
+  }
+});
+
+test('loadActivity: posts and resolved actions, ordered by (time, seq)', async () => {
+  const s = await Store.open(':memory:');
+  try {
+    await appendEvents(s, history());
+    const a = await loadActivity(s);
+    assert.deepEqual(a.posts.map((p) => [p.rkey, p.kind]), [['p1', 'post'], ['p2', 'reply']]);
+    assert.equal(a.posts[1].replyParent, uri(A, 'p1'));
+    assert.equal(a.posts[1].replyRoot, uri(A, 'p1'));
+    assert.deepEqual(a.posts[0].langs, ['en']);
+    const by = (key: string) => a.actions.filter((x) => x.key === key);
+    assert.equal(by('like')[0].subjectUri, uri(A, 'p1'));
+    assert.equal(by('follow')[0].subjectDid, A);
+    assert.equal(by('unlike')[0].subjectUri, uri(A, 'p1'));
+    assert.equal(by('unfollow')[0].subjectDid, A);
+    assert.equal(by('unblock')[0].unresolved, 'original block not seen');
+    assert.equal(by('unblock')[0].subjectDid, undefined);
+    assert.deepEqual(by('quote').map((q) => [q.rkey, q.subjectUri, q.text]), [['q1', uri(B, 'p2'), 'plain quote'], ['q2', uri(B, 'p2'), 'media quote']]);
+    assert.deepEqual(by('quote')[0].langs, []);
+    const upd = by('post_update')[0];
+    assert.equal(upd.subjectUri, uri(A, 'p1'));
+    assert.equal(upd.text, 'first (edited)');
+    assert.equal(upd.unresolved, undefined);
+    assert.equal(by('post_delete')[0].subjectUri, uri(A, 'p1'));
+    assert.equal(by('block')[0].subjectDid, B);
+    assert.equal(a.actions.some((x) => (x.key as string) === 'unknown'), false);
+    // ties on time_us (post_delete and block at 200) are broken by ingest order
+    const times = a.actions.map((x) => [x.timeUs, x.seq]);
+    assert.deepEqual(times, [...times].sort((p, q) => p[0] - q[0] || p[1] - q[1]));
+    assert.deepEqual(a.actions.filter((x) => x.timeUs === 200).map((x) => x.key), ['post_delete', 'block']);
+
+    // the reference misses recordWithMedia quotes: in compat mode q2 is an ordinary post
+    const compat = await loadActivity(s, { compatBlueprint: true });
+    assert.deepEqual(compat.actions.filter((x) => x.key === 'quote').map((q) => q.rkey), ['q1']);
+    assert.deepEqual(compat.posts.map((p) => p.rkey), ['p1', 'p2', 'q2']);
+  } finally {
+    s.close();
+  }
+});
+
+test('loadActivity resolves an undo whose create arrives in a later batch, and flags edits of unseen posts', async () => {
+  const s = await Store.open(':memory:');
+  try {
+    await appendEvents(s, [commit(B, 50, 'delete', 'app.bsky.feed.repost', 'r1'), commit(A, 60, 'update', POST, 'zz', { text: 'edit' })]);
+    let a = await loadActivity(s);
+    assert.equal(a.actions[0].unresolved, 'original repost not seen');
+    assert.equal(a.actions[1].unresolved, 'original post not seen');
+    await appendEvents(s, [commit(B, 40, 'create', 'app.bsky.feed.repost', 'r1', { subject: { uri: uri(A, 'p1') } })]);
+    a = await loadActivity(s);
+    assert.deepEqual(a.actions.map((x) => [x.key, x.subjectUri, x.unresolved]), [
+      ['repost', uri(A, 'p1'), undefined],
+      ['unrepost', uri(A, 'p1'), undefined],
+      ['post_update', uri(A, 'zz'), 'original post not seen'],
+    ]);
+  } finally {
+    s.close();
+  }
+});
