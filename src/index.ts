@@ -4,6 +4,8 @@ export * from './store/index.ts';
 export * from './util/index.ts';
 export * from './privacy/index.ts';
 export * from './llm/index.ts';
+export * from './agents/index.ts';
+export * from './evaluate/index.ts';
 export * from './personas/index.ts';
 export * from './embed/index.ts';
 export * from './cluster/index.ts';

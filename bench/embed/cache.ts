@@ -42,13 +42,18 @@ try {
   const texts = Array.from({ length: n }, (_, i) => `benchmark post number ${i} with some words`);
   const mk = () => new OpenAIEmbedder({ kind: 'openai', model: 'bench', baseURL: server.url, batchSize: 64, concurrency: 4 });
   let t = performance.now();
+  let c = process.cpuUsage();
   const first = await embedCached(store, mk(), texts);
   const s1 = (performance.now() - t) / 1000;
+  const c1 = process.cpuUsage(c);
   t = performance.now();
+  c = process.cpuUsage();
   const second = await embedCached(store, mk(), texts);
   const s2 = (performance.now() - t) / 1000;
-  console.log(`n=${n} dim=${dim}: first run ${s1.toFixed(2)} s (${Math.round(n / s1)} texts/s, ${first.embedded} embedded, ${requests} requests); ` +
-    `re-run ${s2.toFixed(2)} s (${second.fromCache} from cache)`);
+  const c2 = process.cpuUsage(c);
+  const cpu = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6).toFixed(1);
+  console.log(`n=${n} dim=${dim}: first run ${s1.toFixed(2)} s wall / ${cpu(c1)} s cpu incl. the local server (${Math.round(n / s1)} texts/s, ${first.embedded} embedded, ${requests} requests); ` +
+    `re-run ${s2.toFixed(2)} s wall / ${cpu(c2)} s cpu (${second.fromCache} from cache)`);
   store.close();
 } finally {
   await server.close();

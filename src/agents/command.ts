@@ -25,6 +25,8 @@ export interface TasksCommandOptions {
   actions: ActionSet;
   solutions?: string;
   sft?: string;
+  /** Which split the fine-tuning file is made from (default train; validation gives the held-out file). */
+  sftSplit?: Split;
   sftTarget: SftTarget;
   instructions?: string;
   instructionFraction: number;
@@ -63,7 +65,7 @@ export function runTasksCommand(o: TasksCommandOptions): TasksReport {
     }
   }
   if (o.sft) {
-    const threads = threadsOfSplit(rel, 'train').map((t) => sftLine(t, o.sftTarget, o.actions));
+    const threads = threadsOfSplit(rel, o.sftSplit ?? 'train').map((t) => sftLine(t, o.sftTarget, o.actions));
     let lines: SftLine[] = threads;
     const s = { lines: 0, threads: threads.length, instructions: 0, instructionsRead: 0, instructionsBad: 0 };
     if (o.instructions) {

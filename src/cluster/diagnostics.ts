@@ -98,7 +98,7 @@ export function computeDiagnostics(inp: DiagnosticsInput): ClusterDiagnostics {
 
 /** sklearn-like TF-IDF (raw tf, smooth idf, l2) over one document per cluster; the top-N terms of each. */
 export function topTermsPerCluster(texts: readonly string[][], top: number): { terms: string[][]; minDf: number; maxDf: number; note?: string } {
-  const docs = texts.map((ts) => ts.flatMap(sklearnTokens));
+  const docs = texts.map((ts) => ts.flatMap((t) => sklearnTokens(withoutNames(t))));
   let minDf = 2;
   let maxDf = 0.95;
   let note: string | undefined;
@@ -117,6 +117,14 @@ export function topTermsPerCluster(texts: readonly string[][], top: number): { t
     return entries.slice(0, top).map(([, j]) => model.terms[j]);
   });
   return { terms, minDf, maxDf, note };
+}
+
+/** Drops mentions, URLs and domain-like words (handles such as name.bsky.social) so no account name becomes a term. */
+export function withoutNames(text: string): string {
+  return text
+    .replace(/https?:\/\/\S+/giu, ' ')
+    .replace(/@[\p{L}\p{N}_.-]+/gu, ' ')
+    .replace(/[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)+(?:\/\S*)?/gu, ' ');
 }
 
 function medoidTexts(texts: readonly string[], vectors: ReadonlyMap<string, Float32Array>, top: number): string[] {

@@ -5,7 +5,8 @@
 import type { Rng } from '../util/rng.ts';
 import { DistanceEngine, gatherRows } from './distance-engine.ts';
 
-const GATHER_ROWS = 8192;
+/** Rows per Gemm call; few, large calls matter on a busy machine, where every call waits to be scheduled. */
+const GATHER_ROWS = 16384;
 
 export async function kmeansPlusPlus(
   engine: DistanceEngine,

@@ -8,11 +8,16 @@ import { embedUsers, type EmbedderRecord, type EmbedUsersOptions, type EmbedUser
 import { getCachedEmbeddings, getClusterLabels, getClusterRun, putClusterRun } from '../store/embeddings.ts';
 import type { Store } from '../store/store.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
+import { Rng } from '../util/rng.ts';
 import { computeDiagnostics, type ClusterDiagnostics } from './diagnostics.ts';
 import { constrainedKMeans } from './index.ts';
 
+/** Medoid posts are chosen among at most this many sampled texts per cluster, and this many over all clusters. */
+const MEDOID_SAMPLE = 1000;
+const MEDOID_TOTAL = 200_000;
+
 /** Bump when the stage's results change for the same inputs, so stored runs are not reused. */
-const STAGE_VERSION = 1;
+const STAGE_VERSION = 3;
 
 export interface ClusteringOptions {
   ks: number[];
@@ -99,7 +104,6 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
   const data = new Float32Array(n * dim);
   emb.users.forEach((u, i) => data.set(u.vec, i * dim));
   const dids = emb.users.map((u) => u.did);
-  let textVectors = emb.textVectors;
 
   const perK: KClustering[] = [];
   for (const k of [...new Set(opts.ks)]) {
@@ -139,7 +143,12 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
       seed: settings.seed,
       allowZeroRows: true, // zero-norm user vectors are kept, as the reference does
     });
-    textVectors ??= await getCachedEmbeddings(store, emb.embedder.id, emb.embedder.settingsHash, [...new Set(activity.posts.map((p) => textHash(p.text)))]);
+    const textVectors = await getCachedEmbeddings(
+      store,
+      emb.embedder.id,
+      emb.embedder.settingsHash,
+      medoidCandidates(activity, dids, res.labels, k, settings.seed),
+    );
     const diagnostics = computeDiagnostics({
       k,
       dids,
@@ -171,6 +180,22 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
     perK,
     deviations: deviations(emb.embedder, settings),
   };
+}
+
+/** Texts that may be a medoid: per cluster a seeded sample of its distinct post texts (the reference sampled 1000). */
+export function medoidCandidates(activity: Activity, dids: readonly string[], labels: ArrayLike<number>, k: number, seed: number): string[] {
+  const perCluster = Math.max(20, Math.min(MEDOID_SAMPLE, Math.floor(MEDOID_TOTAL / k)));
+  const row = new Map(dids.map((d, i) => [d, i]));
+  const byCluster: Array<Set<string>> = Array.from({ length: k }, () => new Set());
+  for (const p of activity.posts) {
+    const i = row.get(p.did);
+    if (i !== undefined && p.text.trim() !== '') byCluster[labels[i]].add(p.text);
+  }
+  const rng = new Rng(seed).fork('medoids');
+  return byCluster.flatMap((texts) => {
+    const list = [...texts];
+    return (list.length > perCluster ? rng.shuffle(list).slice(0, perCluster) : list).map(textHash);
+  });
 }
 
 export function infeasibility(k: number, n: number, s: Pick<ClusteringSettings, 'minSize' | 'maxSize'>): string | undefined {

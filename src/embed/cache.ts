@@ -26,7 +26,7 @@ export function stableJson(value: unknown): string {
 }
 
 export interface CachedEmbedResult {
-  /** Vector per text hash. */
+  /** Vector per text hash (empty when `keep` was false). */
   vectors: Map<string, Float32Array>;
   settingsHash: string;
   dim: number;
@@ -40,17 +40,42 @@ export interface CachedEmbedOptions {
   signal?: AbortSignal;
   /** Called after each chunk with (done, total) of the texts that were not cached. */
   onProgress?: (done: number, total: number) => void;
+  /** Receives every vector once, cached or new (to aggregate without holding all vectors in memory). */
+  onVector?: (textHash: string, vec: Float32Array) => void;
+  /** Return the vectors in `vectors` (default true; false keeps memory flat for large corpora). */
+  keep?: boolean;
 }
+
+const LOOKUP_CHUNK = 50_000;
 
 export async function embedCached(store: Store, embedder: Embedder, texts: readonly string[], opts: CachedEmbedOptions = {}): Promise<CachedEmbedResult> {
   const byHash = new Map<string, string>();
   for (const t of texts) byHash.set(textHash(t), t);
   await embedder.prepare?.([...byHash.values()]);
   const settingsHash = stableHash(embedder.settings);
-  const vectors = await getCachedEmbeddings(store, embedder.id, settingsHash, [...byHash.keys()]);
-  let dim = checkDims(vectors.values(), undefined, embedder.id);
-  const fromCache = vectors.size;
-  const missing = [...byHash.keys()].filter((h) => !vectors.has(h)).sort();
+  const keep = opts.keep ?? true;
+  const vectors = new Map<string, Float32Array>();
+  let dim: number | undefined;
+  let zeroVectors = 0;
+  const accept = (h: string, v: Float32Array) => {
+    if (v.every((x) => x === 0)) zeroVectors++;
+    opts.onVector?.(h, v);
+    if (keep) vectors.set(h, v);
+  };
+  // Cached vectors, streamed in chunks.
+  const all = [...byHash.keys()];
+  const found = new Set<string>();
+  for (let s = 0; s < all.length; s += LOOKUP_CHUNK) {
+    const got = await getCachedEmbeddings(store, embedder.id, settingsHash, all.slice(s, s + LOOKUP_CHUNK));
+    dim = checkDims(got.values(), dim, embedder.id);
+    for (const [h, v] of got) {
+      found.add(h);
+      accept(h, v);
+    }
+  }
+  const fromCache = found.size;
+  const missing = all.filter((h) => !found.has(h)).sort();
+  found.clear();
   const chunk = embedder.chunkSize ?? 4096;
   let embedded = 0;
   for (let s = 0; s < missing.length; s += chunk) {
@@ -72,14 +97,12 @@ export async function embedCached(store: Store, embedder: Embedder, texts: reado
     const nonFinite = finished.filter((f) => f.vec !== undefined).length - valid.length;
     dim = checkDims(valid.map((f) => f.vec), dim, embedder.id);
     await putCachedEmbeddings(store, embedder.id, settingsHash, valid);
-    for (const f of valid) vectors.set(f.textHash, f.vec);
+    for (const f of valid) accept(f.textHash, f.vec);
     embedded += valid.length;
     if (failure) throw failure;
     if (nonFinite > 0) throw new Error(`${embedder.id} returned NaN or infinite values for ${nonFinite} text(s); the other vectors were cached`);
     opts.onProgress?.(Math.min(s + chunk, missing.length), missing.length);
   }
-  let zeroVectors = 0;
-  for (const v of vectors.values()) if (v.every((x) => x === 0)) zeroVectors++;
   return { vectors, settingsHash, dim: dim ?? embedder.dim ?? 0, fromCache, embedded, zeroVectors };
 }
 

@@ -10,7 +10,7 @@ import { silentLogger, type Logger } from '../util/log.ts';
 import { embedCached, stableHash, textHash } from './cache.ts';
 import { createEmbedder, describeSpec, parseEmbedderSpec } from './spec.ts';
 import type { Embedder, EmbedderSpec } from './types.ts';
-import { countZeroVectors, meanUserVectors, type UserTexts, type UserVector } from './user-vectors.ts';
+import { countZeroVectors, UserMeanAccumulator, type UserTexts, type UserVector } from './user-vectors.ts';
 
 export const DEFAULT_EMBEDDER = 'lsa';
 
@@ -24,6 +24,8 @@ export interface EmbedUsersOptions {
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (done: number, total: number) => void;
+  /** Also return every text vector (`textVectors`); off by default to keep memory flat on large corpora. */
+  keepTextVectors?: boolean;
 }
 
 export interface EmbedderRecord {
@@ -41,7 +43,7 @@ export interface EmbedUsersResult {
   embedKey: string;
   /** Sorted by did. */
   users: UserVector[];
-  /** Vector per text hash, for the texts of these users (undefined when the user vectors came from the store). */
+  /** Vector per text hash, only with `keepTextVectors` and when the user vectors were computed now. */
   textVectors?: Map<string, Float32Array>;
   stats: {
     users: number;
@@ -105,8 +107,14 @@ export async function embedUsers(store: Store, opts: EmbedUsersOptions = {}): Pr
       };
     }
     log.info(`embed: ${texts.size} distinct texts of ${users.length} users with ${embedder.id}`);
-    const res = await embedCached(store, embedder, [...texts.values()], { signal: opts.signal, onProgress: opts.onProgress });
-    const vectors = meanUserVectors(users, res.vectors, res.dim);
+    const acc = new UserMeanAccumulator(users);
+    const res = await embedCached(store, embedder, [...texts.values()], {
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      onVector: (h, v) => acc.add(h, v),
+      keep: opts.keepTextVectors ?? false,
+    });
+    const vectors = acc.result();
     await putUserVectors(store, embedKey, vectors);
     const zeroUsers = countZeroVectors(vectors);
     if (res.zeroVectors > 0) log.warn(`embed: ${res.zeroVectors} text(s) embedded to a zero vector (empty text, or no known term)`);
@@ -115,7 +123,7 @@ export async function embedUsers(store: Store, opts: EmbedUsersOptions = {}): Pr
       embedder: { id: embedder.id, spec, settings: embedder.settings, settingsHash: res.settingsHash, dim: res.dim },
       embedKey,
       users: vectors,
-      textVectors: res.vectors,
+      ...(opts.keepTextVectors ? { textVectors: res.vectors } : {}),
       stats: {
         users: users.length, texts: nTexts, distinctTexts: texts.size, fromCache: res.fromCache, embedded: res.embedded,
         zeroTextVectors: res.zeroVectors, zeroUserVectors: zeroUsers, reusedUserVectors: false,

@@ -97,7 +97,7 @@ export class TransformersEmbedder implements Embedder {
         input_ids: new tf.Tensor('int64', ids, [batch.length, len]),
         attention_mask: new tf.Tensor('int64', mask, [batch.length, len]),
       };
-      if (batch[0].types) inputs.token_type_ids = new tf.Tensor('int64', types, [batch.length, len]);
+      if (batch[0].types || needsTokenTypes(model)) inputs.token_type_ids = new tf.Tensor('int64', types, [batch.length, len]);
       const res = (await model(inputs)) as { last_hidden_state: { data: Float32Array; dims: number[] } };
       const [, seq, hid] = res.last_hidden_state.dims;
       this.hidden = hid;
@@ -134,6 +134,12 @@ export class TransformersEmbedder implements Embedder {
 export function truncate<T>(ids: T[], max: number): T[] {
   if (ids.length <= max) return ids;
   return [...ids.slice(0, max - 1), ids[ids.length - 1]];
+}
+
+/** Whether the ONNX graph takes token_type_ids (BERT does; XLM-R exports often do not). */
+function needsTokenTypes(model: Model): boolean {
+  const sessions = (model as unknown as { sessions?: Record<string, { inputNames?: string[] }> }).sessions ?? {};
+  return Object.values(sessions).some((s) => s.inputNames?.includes('token_type_ids'));
 }
 
 function isLocal(model: string): boolean {

@@ -35,3 +35,49 @@ export function countZeroVectors(vectors: readonly { vec: Float32Array }[]): num
   for (const u of vectors) if (u.vec.every((x) => x === 0)) n++;
   return n;
 }
+
+/** The same means, accumulated one text vector at a time (no need to hold every text vector in memory). */
+export class UserMeanAccumulator {
+  private readonly owners = new Map<string, number[]>();
+  private sums: Float64Array | undefined;
+  private dim = 0;
+  private seen = 0;
+
+  constructor(private readonly users: readonly UserTexts[]) {
+    users.forEach((u, i) => {
+      for (const h of u.textHashes) {
+        let list = this.owners.get(h);
+        if (!list) this.owners.set(h, (list = []));
+        list.push(i);
+      }
+    });
+  }
+
+  add(hash: string, vec: Float32Array): void {
+    const list = this.owners.get(hash);
+    if (!list) return;
+    if (!this.sums) {
+      this.dim = vec.length;
+      this.sums = new Float64Array(this.users.length * this.dim);
+    } else if (vec.length !== this.dim) {
+      throw new Error(`dimension mismatch: a text vector has ${vec.length} dimensions, expected ${this.dim}`);
+    }
+    this.seen++;
+    for (const i of list) {
+      const o = i * this.dim;
+      for (let d = 0; d < this.dim; d++) this.sums[o + d] += vec[d];
+    }
+  }
+
+  result(): UserVector[] {
+    if (this.seen !== this.owners.size) throw new Error(`no embedding for ${this.owners.size - this.seen} of the users' texts`);
+    const sums = this.sums ?? new Float64Array(0);
+    return this.users.map((u, i) => {
+      const n = u.textHashes.length;
+      const vec = new Float32Array(this.dim);
+      for (let d = 0; d < this.dim; d++) vec[d] = n > 0 ? sums[i * this.dim + d] / n : 0;
+      if (vec.some((x) => Number.isNaN(x))) throw new Error('a user vector contains NaN');
+      return { did: u.did, nTexts: n, vec };
+    });
+  }
+}

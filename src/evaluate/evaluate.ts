@@ -158,7 +158,15 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
   for (const rs of realRows.values()) for (const t of realTexts(rs)) allTexts.add(t);
   for (const byC of rows.values()) for (const rs of byC.values()) for (const t of genTexts(rs)) allTexts.add(t);
   const cache = new EmbeddingCache(opts.embedder);
-  await cache.add(allTexts);
+  const notes: string[] = [];
+  let embedded = true;
+  try {
+    await cache.add(allTexts);
+  } catch (err) {
+    // Too few texts for a transductive embedder, an endpoint down, ...: the action metrics still stand.
+    embedded = false;
+    notes.push(`embedding failed, text metrics left empty: ${(err as Error).message.slice(0, 200)}`);
+  }
 
   const labels: string[] = mode === 'blueprint' ? [...COMPAT_LABELS] : [...ACTION_LABELS];
   const groups: { key: string; clusters: number[] }[] = [...clusters.map((c) => ({ key: String(c), clusters: [c] })), { key: POP, clusters }];
@@ -172,7 +180,6 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
   const jc = tfidfJaccard(clusterDocs, REAL);
   const popDocs = new Map([[POP, new Map<string, readonly string[]>([[REAL, clusters.flatMap((c) => realTexts(realRows.get(c)!))], ...models.map((m) => [m.id, clusters.flatMap((c) => genTexts(rows.get(m.id)!.get(c)!))] as [string, string[]])])]]);
   const jp = tfidfJaccard(popDocs, REAL);
-  const notes: string[] = [];
   if (jc.error) notes.push(`TF-IDF Jaccard (clusters): ${jc.error}`);
   if (jp.error) notes.push(`TF-IDF Jaccard (population): ${jp.error}`);
 
@@ -192,9 +199,9 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
       const pred = mode === 'blueprint' ? rs.filter((r) => r.truthLabel !== '').map((r) => r.predLabel) : rs.map((r) => r.predLabel);
       const cls = classificationReport(truth, pred, labels);
       const histKey = mode === 'blueprint' ? `${grp.key}:${real.length}` : grp.key;
-      if (!realHists.has(histKey)) realHists.set(histKey, realHistogram(cache, real));
-      const tm = textMetrics(cache, real, gen, realHists.get(histKey));
-      const paired = mode === 'corrected' ? rs.filter((r) => r.realText && r.genText).map((r) => dot(cache.unitVector(r.realText!), cache.unitVector(r.genText!))) : [];
+      if (embedded && !realHists.has(histKey)) realHists.set(histKey, realHistogram(cache, real));
+      const tm = embedded ? textMetrics(cache, real, gen, realHists.get(histKey)) : emptyTextMetrics(real.length, gen.length);
+      const paired = mode === 'corrected' && embedded ? rs.filter((r) => r.realText && r.genText).map((r) => dot(cache.unitVector(r.realText!), cache.unitVector(r.genText!))) : [];
       const { bestMatch, ...text } = tm;
       const metrics: GroupMetrics = {
         n: rs.length,
@@ -285,4 +292,8 @@ function meanAt(values: ArrayLike<number>, idx: Uint32Array): number {
 function meanFinite(values: readonly number[]): number {
   const f = values.filter(Number.isFinite);
   return f.length ? f.reduce((a, b) => a + b, 0) / f.length : NaN;
+}
+
+function emptyTextMetrics(nReal: number, nGenerated: number): TextMetrics & { bestMatch: Float64Array } {
+  return { nReal, nGenerated, centroidCosine: NaN, maxCosine: NaN, meanMaxCosine: NaN, jsDivergence: NaN, bestMatch: new Float64Array(0) };
 }

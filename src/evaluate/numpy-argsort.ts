@@ -66,10 +66,8 @@ export function numpyArgsort(v: ArrayLike<number>): Int32Array {
   const depths: number[] = [];
   let cdepth = msb(num) * 2;
   for (;;) {
-    let popped = false;
     if (cdepth < 0) {
       aheapsort(v, t, pl, pr - pl + 1);
-      popped = true;
     } else {
       while (pr - pl > SMALL_QUICKSORT) {
         const pm = pl + ((pr - pl) >> 1);
@@ -107,7 +105,6 @@ export function numpyArgsort(v: ArrayLike<number>): Int32Array {
         t[pj] = vi;
       }
     }
-    void popped;
     if (!stack.length) break;
     pr = stack.pop()!;
     pl = stack.pop()!;

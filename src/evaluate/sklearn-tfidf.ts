@@ -13,6 +13,8 @@ export interface TfidfOptions {
   maxDfIsProportion?: boolean;
 }
 
+import { numpyArgsort } from './numpy-argsort.ts';
+
 const TOKEN = /[\p{L}\p{N}_]{2,}/gu;
 
 export function sklearnTokenize(doc: string): string[] {
@@ -75,13 +77,12 @@ export class SklearnTfidf {
 }
 
 /**
- * `argsort()[-k:][::-1]`: the k largest entries, largest first. Ties are broken as a stable ascending sort would
- * (the later index ranks higher); numpy's default sort is not stable, so on exact ties the reference's choice
- * depends on its sort implementation. Zero-weight terms fill the set when fewer than k terms are non-zero, as in
- * the reference.
+ * `row.argsort()[-k:][::-1]`: the k largest entries, largest first, with numpy's own (unstable) tie order (see
+ * numpy-argsort.ts). Zero-weight terms fill the set when fewer than k terms are non-zero, as in the reference.
  */
 export function topK(row: Float64Array, k: number): number[] {
-  const idx = Array.from(row.keys());
-  idx.sort((a, b) => row[a] - row[b] || a - b);
-  return idx.slice(-k).reverse();
+  const order = numpyArgsort(row);
+  const n = order.length;
+  // Python slicing: a[-k:] with k > n is the whole array
+  return Array.from(order.subarray(Math.max(0, n - k))).reverse();
 }

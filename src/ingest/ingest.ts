@@ -67,6 +67,13 @@ export interface IngestSummary {
 
 const HEAD_BYTES = 64 * 1024;
 
+/** A failed bulk load, told apart from input errors (which only cost their file). */
+class LoadFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super('bulk load failed');
+  }
+}
+
 /** A pretty-printed JSON document: its first non-blank line is a lone `{` or `[`. */
 function looksLikeDocument(head: string): boolean {
   return /^\uFEFF?\s*[[{]\s*\n/.test(head);
@@ -109,8 +116,12 @@ class IngestRun {
       this.s.files++;
       await this.ingestFile(f);
     }
-    await this.load();
-    await this.settle();
+    try {
+      await this.load();
+      await this.settle();
+    } catch (err) {
+      throw err instanceof LoadFailure ? err.cause : err;
+    }
     this.s.bytes = this.bytesDone;
     this.s.seconds = (performance.now() - this.started) / 1000;
     this.s.eventsPerSecond = this.s.seconds > 0 ? Math.round(this.s.events / this.s.seconds) : 0;
@@ -216,6 +227,7 @@ class IngestRun {
       }
       splitter.end();
     } catch (err) {
+      if (err instanceof LoadFailure) throw err.cause; // the store failed: stop, whatever the input
       const cut = splitter.discardPartial();
       const at = splitter.linesSeen;
       this.problem({
@@ -299,7 +311,7 @@ class IngestRun {
     if (!this.pending) return;
     const res = await this.pending;
     this.pending = null;
-    if ('error' in res) throw res.error;
+    if ('error' in res) throw new LoadFailure(res.error);
     this.s.inserted += res.inserted;
     this.s.duplicates += res.duplicates;
   }

@@ -10,14 +10,15 @@ export interface RunIngestOptions {
   quiet?: boolean;
   maxErrors?: number;
   batchSize?: number;
-  /** DuckDB memory cap in MB (default 384: peak RSS stays flat however large the input). */
+  /** DuckDB memory cap in MB (default 192: its buffer pool otherwise keeps caching written blocks, so peak RSS
+   *  would grow with the store; loads spill to disk past the cap). */
   memoryMB?: number;
 }
 
 export async function runIngest(o: RunIngestOptions): Promise<IngestSummary> {
   const log = stderrLogger({ quiet: o.quiet });
   const store = await Store.open(o.db);
-  await limitStoreMemory(store, o.memoryMB ?? 384);
+  await limitStoreMemory(store, o.memoryMB ?? 192);
   const progress = new Progress('ingest', { enabled: o.quiet ? false : undefined });
   let summary: IngestSummary;
   try {

@@ -2,6 +2,7 @@
 // run the stage, close everything. Imported lazily by src/cli/commands/personas.ts.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createEmbedder } from '../embed/spec.ts';
 import { createChatModel } from '../llm/factory.ts';
 import type { ChatModel } from '../llm/types.ts';
 import { loadActivity } from '../store/activity.ts';
@@ -15,6 +16,7 @@ import { piiRedactor } from './pii-redactor.ts';
 import { administerQuestionnaire } from './questionnaire.ts';
 import { revisePersonas } from './revise.ts';
 import { alignStage, reportStage, type ReferenceSource } from './stage-align.ts';
+import { exportPersonaSet, toJsonl } from './export.ts';
 
 export interface ModelFlags {
   model: string;
@@ -147,10 +149,18 @@ export async function runAlign(db: string, f: AlignFlags) {
 
 export async function runRevise(
   db: string,
-  f: ModelFlags & { set: string; group: string; groupLabel: string; k: number; minCost: number; judgeModel?: string; scorerModel?: string; instrument: InstrumentId; repeats: number; seed: number; concurrency: number },
+  f: ModelFlags & { set: string; group: string; groupLabel: string; k: number; minCost: number; embedder?: string; judgeModel?: string; scorerModel?: string; instrument: InstrumentId; repeats: number; seed: number; concurrency: number },
 ) {
+  let embedder;
+  try {
+    embedder = f.embedder ? createEmbedder(f.embedder) : undefined;
+  } catch (err) {
+    throw new RangeError((err as Error).message);
+  }
   return withStore(db, async (store) => {
-    const rev = await withModel(f, (m) => revisePersonas(store, m, { setId: f.set, groupDescription: f.group, groupLabel: f.groupLabel, k: f.k, minCost: f.minCost, concurrency: f.concurrency, redactor: piiRedactor() }));
+    const rev = await withModel(f, (m) =>
+      revisePersonas(store, m, { setId: f.set, groupDescription: f.group, groupLabel: f.groupLabel, k: f.k, minCost: f.minCost, concurrency: f.concurrency, redactor: piiRedactor(), embedder }),
+    ).finally(() => embedder?.close?.());
     const out: Record<string, unknown> = { poorlyCovered: rev.poorlyCovered, revised: rev.revised.length, failed: rev.failed, llm: rev.llm };
     if (f.judgeModel && rev.revised.length) {
       const users = new Map((await sourceUsers(store)).map((u) => [u.id, u.posts]));
@@ -180,5 +190,14 @@ export async function runReport(db: string, f: { set: string; out?: string; seed
       writeFileSync(join(f.out, 'report.html'), r.html);
     }
     return { ...r, failures: await failureCounts(store) };
+  });
+}
+
+export async function runExport(db: string, f: { set: string; out?: string }) {
+  return withStore(db, async (store) => {
+    const rows = await exportPersonaSet(store, f.set);
+    const text = toJsonl(rows);
+    if (f.out) writeFileSync(f.out, text);
+    return { rows: rows.length, text };
   });
 }

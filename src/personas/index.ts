@@ -16,6 +16,7 @@ export * from './report.ts';
 export { generatePersonas, samplePostsEvenly, eligibility, type SourceUser, type TextRedactor, type GenerateOptions, type GenerateSummary } from './generate.ts';
 export { judgePersonas, parseJudgeReply, applyGate, DEFAULT_GATE, type GateRule, type JudgeSummary } from './judge.ts';
 export { administerQuestionnaire, itemOrder, type QuestionnaireOptions, type QuestionnaireSummary } from './questionnaire.ts';
-export { revisePersonas, poorlyMatched, type ReviseOptions, type ReviseSummary } from './revise.ts';
+export { revisePersonas, poorlyMatched, rankBySimilarity, type ReviseOptions, type ReviseSummary } from './revise.ts';
 export { alignStage, reportStage, loadReference, loadScoredPool, type ReferenceSource, type AlignStageOptions, type AlignStageResult } from './stage-align.ts';
 export { loadInstrument, loadNormGroups, loadHumanReference, INSTRUMENT_IDS, type InstrumentId } from './data-files.ts';
+export { exportPersonaSet, type ExportedPersona } from './export.ts';

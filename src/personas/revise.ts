@@ -2,7 +2,7 @@
 // personas matched to them are revised by the LLM towards the group, redacted, and stored as new personas (with
 // their parent) so they can be re-judged and re-scored before the next alignment.
 import { mapPool } from '../llm/pool.ts';
-import type { ChatModel } from '../llm/types.ts';
+import type { ChatModel, EmbeddingModel } from '../llm/types.ts';
 import { getPersonaSet, listPersonas, putFailure, putPersona, type PersonaRecord } from '../store/personas.ts';
 import type { Store } from '../store/store.ts';
 import type { TextRedactor } from './generate.ts';
@@ -23,6 +23,11 @@ export interface ReviseOptions {
   temperature?: number;
   concurrency?: number;
   redactor: TextRedactor;
+  /**
+   * Embedding-driven retrieval: among the personas behind poorly matched draws (up to 5·k of them), revise the k whose
+   * narratives are semantically nearest to the group description. Without it, the k worst-matched are revised.
+   */
+  embedder?: EmbeddingModel & { prepare?(corpus: readonly string[]): Promise<void> };
 }
 
 export interface ReviseSummary {
@@ -42,12 +47,32 @@ export function poorlyMatched(memberIds: readonly string[], matchedCosts: readon
     .map((x) => x.id);
 }
 
+/** Indices of `vecs` by descending cosine similarity to `query` (ties by index). */
+export function rankBySimilarity(query: ArrayLike<number>, vecs: readonly ArrayLike<number>[]): number[] {
+  const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((t, x) => t + x * x, 0)) || 1;
+  const qn = norm(query);
+  const sims = vecs.map((v) => {
+    let dot = 0;
+    for (let i = 0; i < v.length; i++) dot += v[i] * query[i];
+    return dot / (qn * norm(v));
+  });
+  return sims.map((_, i) => i).sort((a, b) => sims[b] - sims[a] || a - b);
+}
+
 export async function revisePersonas(store: Store, model: ChatModel, opts: ReviseOptions): Promise<ReviseSummary> {
   const set = await getPersonaSet(store, opts.setId);
   if (!set) throw new RangeError(`no persona set "${opts.setId}"`);
   const costs = ((set.diagnostics as { matchedCosts?: number[] }).matchedCosts ?? []).map(Number);
-  const ids = poorlyMatched(set.memberIds, costs, opts.k ?? 10, opts.minCost ?? 0.5);
-  const personas = await listPersonas(store, { ids });
+  const k = opts.k ?? 10;
+  const ids = poorlyMatched(set.memberIds, costs, opts.embedder ? 5 * k : k, opts.minCost ?? 0.5);
+  let personas = await listPersonas(store, { ids });
+  if (opts.embedder && personas.length > k) {
+    const texts = [opts.groupDescription, ...personas.map((p) => p.narrative)];
+    await opts.embedder.prepare?.(texts);
+    const [query, ...vecs] = await opts.embedder.embed(texts);
+    const order = rankBySimilarity(query, vecs);
+    personas = order.slice(0, k).map((i) => personas[i]);
+  }
   const s: ReviseSummary = { poorlyCovered: ids.length, revised: [], failed: {}, llm: { calls: 0, cached: 0 } };
   await mapPool(personas, opts.concurrency ?? 4, async (p) => {
     const id = shortHash('revised', p.id, model.id, REVISE_PROMPT_VERSION, opts.groupDescription);

@@ -58,6 +58,19 @@ export const eventsSchema: SchemaModule = {
     // A 64-bit hash of the event identity: the duplicate check scans this one column, not seven strings.
     `ALTER TABLE raw_events ADD COLUMN ident UBIGINT;
      UPDATE raw_events SET ident = hash(did, kind, collection, rkey, rev, operation, event_seq);`,
+    // Deletes and post updates resolved to the record they change (NULL original_seq: the original was never seen).
+    `CREATE VIEW resolved_deletes AS
+       SELECT d.seq, d.did, d.collection, d.rkey, d.time_us, o.seq AS original_seq, o.subject_uri, o.subject_did
+       FROM deletes d LEFT JOIN (
+         SELECT 'app.bsky.feed.like' AS collection, did, rkey, seq, subject_uri, NULL AS subject_did FROM likes
+         UNION ALL SELECT 'app.bsky.feed.repost', did, rkey, seq, subject_uri, NULL FROM reposts
+         UNION ALL SELECT 'app.bsky.graph.follow', did, rkey, seq, NULL, subject_did FROM follows
+         UNION ALL SELECT 'app.bsky.graph.block', did, rkey, seq, NULL, subject_did FROM blocks
+         UNION ALL SELECT 'app.bsky.feed.post', did, rkey, seq, 'at://' || did || '/app.bsky.feed.post/' || rkey, NULL FROM posts
+       ) o ON o.collection = d.collection AND o.did = d.did AND o.rkey = d.rkey;
+     CREATE VIEW resolved_post_updates AS
+       SELECT u.*, p.seq AS original_seq, p.text AS original_text
+       FROM post_updates u LEFT JOIN posts p ON p.did = u.did AND p.rkey = u.rkey;`,
   ],
 };
 

@@ -129,10 +129,15 @@ export interface ThreadRow {
 export async function pageThreads(store: Store, releaseId: string, f: ThreadFilter): Promise<{ rows: ThreadRow[]; more: boolean }> {
   const where = ['release_id = $rid', 'k = $k'];
   const params: Record<string, string | number> = { rid: releaseId, k: f.k, lim: f.limit + 1 };
-  if (f.cluster !== undefined) (where.push('cluster = $cluster'), (params.cluster = f.cluster));
-  if (f.action !== undefined) (where.push('action = $action'), (params.action = f.action));
-  if (f.split !== undefined) (where.push('split = $split'), (params.split = f.split));
-  if (f.text) (where.push('contains(search, $text)'), (params.text = f.text.toLowerCase()));
+  const add = (clause: string, name: string, value: string | number | undefined) => {
+    if (value === undefined || value === '') return;
+    where.push(clause);
+    params[name] = value;
+  };
+  add('cluster = $cluster', 'cluster', f.cluster);
+  add('action = $action', 'action', f.action);
+  add('split = $split', 'split', f.split);
+  add('contains(search, $text)', 'text', f.text?.toLowerCase());
   if (f.after) {
     where.push('(cluster > $ac OR (cluster = $ac AND line > $al))');
     params.ac = f.after.cluster;

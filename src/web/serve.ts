@@ -7,6 +7,9 @@ import { ensureIndexed, openRelease } from './release.ts';
 import { startWebServer, type RunningServer } from './server.ts';
 import { newToken } from './tokens.ts';
 
+/** A setting the user can fix (shown without a stack, exit code 2). */
+export class ServeUsageError extends Error {}
+
 export interface ServeOptions {
   db: string;
   release: string;
@@ -19,6 +22,8 @@ export interface ServeOptions {
 }
 
 export async function runServe(o: ServeOptions): Promise<{ running: RunningServer; store: Store; generatedToken: string | null }> {
+  const envToken = process.env.SIMPACT_ADMIN_TOKEN;
+  if (envToken !== undefined && !/^[A-Za-z0-9_-]{20,200}$/.test(envToken)) throw new ServeUsageError('SIMPACT_ADMIN_TOKEN must be 20 to 200 characters of A-Z, a-z, 0-9, _ or -');
   const rel = openRelease(o.release);
   const store = await Store.open(o.db);
   try {
@@ -26,8 +31,6 @@ export async function runServe(o: ServeOptions): Promise<{ running: RunningServe
     const { index, built } = await ensureIndexed(store, rel, o.reindex);
     if (built) o.log.info(`indexed ${index.threads} threads (K = ${index.ks.join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const dist = o.dist ?? (await ensureWebBuild(undefined, (m) => o.log.info(m)));
-    const envToken = process.env.SIMPACT_ADMIN_TOKEN;
-    if (envToken !== undefined && !/^[A-Za-z0-9_-]{20,200}$/.test(envToken)) throw new Error('SIMPACT_ADMIN_TOKEN must be 20 to 200 characters of A-Z, a-z, 0-9, _ or -');
     const generatedToken = envToken ? null : newToken();
     const running = await startWebServer({
       store,

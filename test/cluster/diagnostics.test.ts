@@ -68,6 +68,8 @@ test('top terms: sklearn TF-IDF over per-cluster documents; K=2 falls back to mi
   assert.deepEqual(three.terms[2][0], 'date');
   assert.ok(!three.terms.flat().includes('egg'), 'min_df=2 drops a term of one cluster');
   assert.equal(three.minDf, 2);
+  const named = topTermsPerCluster([['hi @alice.bsky.social see nyti.ms/4x and https://a.b/c'], ['hi bob.example.com']], 5);
+  assert.deepEqual(named.terms, [['and', 'see', 'hi'], ['hi']], 'no handle, domain or URL part becomes a term');
   const two = topTermsPerCluster([['cats purr'], ['dogs bark']], 1);
   assert.equal(two.minDf, 1);
   assert.match(two.note!, /min_df=1/);

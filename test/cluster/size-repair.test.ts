@@ -113,6 +113,22 @@ test('size repair equals the HiGHS LP optimum (min and max sizes)', async () => 
   }
 });
 
+test('size repair equals the LP optimum on many small random instances', async () => {
+  const highs = await highsLoader();
+  for (let seed = 100; seed < 112; seed++) {
+    const rng = new Rng(seed);
+    const k = 3 + rng.int(8);
+    const n = k * (10 + rng.int(30));
+    const min = rng.int(Math.floor(n / k));
+    const max = rng.next() < 0.5 ? Infinity : Math.ceil(n / k) + rng.int(20);
+    const inst = instance(seed, n, k, 2);
+    const { total, sizes } = await repaired(inst, min, max);
+    for (const s of sizes) assert.ok(s >= min && s <= max);
+    const opt = lpOptimum(inst, min, max, highs);
+    assert.ok(Math.abs(total - opt) <= 1e-6 * Math.max(1, Math.abs(opt)), `seed ${seed}: repair ${total} vs LP ${opt}`);
+  }
+});
+
 test('size repair leaves a feasible argmin untouched', async () => {
   const inst = instance(9, 300, 3);
   const { before, sizes, stats } = await repaired(inst, 1, Infinity);

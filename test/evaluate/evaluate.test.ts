@@ -109,3 +109,11 @@ test('solutions file + Batch output: double-encoded actions, internal keys, kind
   const out = readBatchOutput(JSON.stringify({ custom_id: 'task-6-79', response: { status_code: 200, body: { choices: [{ message: { content: '{"text":"x"}' } }] } } }), 'gpt', (id) => kinds.get(id));
   assert.equal(out.predictions[0].action, 'reply');
 });
+
+test('an embedder that fails leaves text metrics empty with a note; action metrics stand', async () => {
+  const failing: EmbeddingModel = { id: 'test:down', embed: async () => { throw new Error('endpoint down'); } };
+  const r = await evaluate(tasks, models, { embedder: failing, bootstrap: 0 });
+  assert.ok(Number.isNaN(r.population.model_0.text.centroidCosine));
+  assert.ok(Math.abs(r.population.model_0.accuracy - 4 / 7) < 1e-12);
+  assert.ok(r.notes.some((n) => n.includes('endpoint down')));
+});

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Store } from '../../src/store/store.ts';
 import { getPersonaSet, putJudgements, putPersonas, putScores } from '../../src/store/personas.ts';
 import { alignStage, reportStage } from '../../src/personas/stage-align.ts';
-import { referenceSource } from '../../src/personas/cli-run.ts';
+import { exportPersonaSet, toJsonl } from '../../src/personas/export.ts';
+import { endpointFailed, referenceSource } from '../../src/personas/cli-run.ts';
 import { loadNormGroups } from '../../src/personas/data-files.ts';
 import { sampleFromNorms } from '../../src/personas/norms.ts';
 import { tiltedSample } from '../../src/personas/bias.ts';
@@ -61,6 +62,13 @@ test('align writes a set with diagnostics; report compares pool, random, IS and 
     assert.match(out.markdown, /\| aligned \(IS \+ OT\) \| 60 \|/);
     assert.equal((out.html.match(/<svg /g) ?? []).length, 5);
     await assert.rejects(reportStage(store, 'nope'), /no persona set/);
+    const exported = await exportPersonaSet(store, 'global');
+    assert.equal(exported.length, 60);
+    assert.deepEqual(exported.map((e) => e.id), set?.memberIds);
+    assert.ok(exported.every((e, i) => e.rank === i && e.big5 !== null && e.instrument === 'ipip-ffm-50'));
+    const jsonl = toJsonl(exported);
+    assert.equal(jsonl.trim().split('\n').length, 60);
+    assert.ok(!/sourceUser|"u\d+"/.test(jsonl), 'no source users in the export');
     await assert.rejects(alignStage(store, { instrument: 'ipip-ffm-50', reference: { kind: 'norms', n: 100, seed: 3 }, targetSize: 500, seed: 4, setId: 'x' }), /fewer than the 500/);
   } finally {
     store.close();
@@ -127,4 +135,7 @@ test('the align command needs exactly one reference and turns subgroup flags int
     filter: { countries: ['IN'], minAge: 20, gender: 'female' },
   });
   assert.deepEqual(referenceSource({ ...base, reference: 'f' }), { kind: 'file', path: 'f', filter: undefined });
+  assert.equal(endpointFailed(0, { 'LLM call failed: connect ECONNREFUSED': 3 }), true);
+  assert.equal(endpointFailed(1, { 'LLM call failed: connect ECONNREFUSED': 3 }), false);
+  assert.equal(endpointFailed(0, { refusal: 3 }), false);
 });

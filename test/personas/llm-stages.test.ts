@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startOpenAITestServer } from '../helpers/openai-test-server.ts';
 import { OpenAIChatModel } from '../../src/llm/openai-chat.ts';
+import { OpenAIEmbeddingModel } from '../../src/llm/openai-embeddings.ts';
 import { Store } from '../../src/store/store.ts';
 import { countCachedReplies, listJudgements, listPersonas, listScores, putPersonaSet } from '../../src/store/personas.ts';
 import { generatePersonas, type SourceUser } from '../../src/personas/generate.ts';
@@ -135,13 +136,17 @@ test('generate → judge → score through an OpenAI-compatible server, with red
 });
 
 test('subgroup revision rewrites the personas behind the worst matches and re-judges them with a note', async () => {
-  const server = await startOpenAITestServer({ chat: (body) => reply(body) });
+  const server = await startOpenAITestServer({
+    chat: (body) => reply(body),
+    embeddings: (input) => input.map((t) => (/Japan|GAMMA/.test(t) ? [1, 0.1] : [0.1, 1])),
+  });
   const store = await Store.open(':memory:');
   try {
     const model = new OpenAIChatModel({ model: 'scripted', baseURL: server.url, apiKey: 'k', retries: 0 });
     const users = [user('did:a', 'ALPHA'), user('did:b', 'BETA'), user('did:c', 'GAMMA')];
     await generatePersonas(store, model, users, { minPosts: 10, minWords: 100, redactor: piiRedactor() });
-    const ps = await listPersonas(store);
+    const all = await listPersonas(store);
+    const ps = ['ALPHA', 'BETA', 'GAMMA'].map((m) => all.find((p) => p.narrative.startsWith(m))!);
     await putPersonaSet(store, 'jp', ps.map((p) => p.id), {}, { matchedCosts: [0.1, 2.5, 0.9] });
     const r = await revisePersonas(store, model, { setId: 'jp', groupDescription: 'adults living in Japan', groupLabel: 'JP', k: 5, minCost: 0.5, redactor: piiRedactor() });
     assert.equal(r.poorlyCovered, 2);
@@ -155,6 +160,14 @@ test('subgroup revision rewrites the personas behind the worst matches and re-ju
     const judgeReqs = server.requests.filter((x) => x.body.messages[0].content.includes('strict reviewer'));
     assert.ok(judgeReqs.every((x) => x.body.messages[1].content.includes('Note: adapted to Japan on purpose')));
     assert.equal((await listPersonas(store)).length, 5);
+
+    // embedding-driven retrieval: of the two poorly matched personas, the one nearest to the group description
+    const embedder = new OpenAIEmbeddingModel({ model: 'emb', baseURL: server.url, apiKey: 'k', retries: 0 });
+    const one = await revisePersonas(store, model, { setId: 'jp', groupDescription: 'adults living in Japan', groupLabel: 'JP', k: 1, minCost: 0.5, redactor: piiRedactor(), embedder });
+    assert.equal(one.poorlyCovered, 2);
+    assert.deepEqual(one.revised.map((p) => p.parentId), [ps[2].id]); // GAMMA is nearer to the query, BETA matched worse
+    const worstOnly = await revisePersonas(store, model, { setId: 'jp', groupDescription: 'adults living in Japan', groupLabel: 'JP', k: 1, minCost: 0.5, redactor: piiRedactor() });
+    assert.deepEqual(worstOnly.revised.map((p) => p.parentId), [ps[1].id]);
   } finally {
     store.close();
     await server.close();

@@ -160,3 +160,21 @@ test('loadActivity resolves an undo whose create arrives in a later batch, and f
     s.close();
   }
 });
+
+test('the store resolves deletes and post updates to the records they change', async () => {
+  const s = await Store.open(':memory:');
+  try {
+    await appendEvents(s, history());
+    const d = await s.all('SELECT collection, rkey, original_seq IS NOT NULL AS seen, subject_uri, subject_did FROM resolved_deletes ORDER BY seq');
+    assert.deepEqual(d.map((r) => [r.collection, r.rkey, r.seen, r.subject_uri ?? r.subject_did ?? null]), [
+      ['app.bsky.feed.like', 'l1', true, uri(A, 'p1')],
+      ['app.bsky.graph.follow', 'f1', true, A],
+      ['app.bsky.graph.block', 'never-seen', false, null],
+      [POST, 'p1', true, uri(A, 'p1')],
+    ]);
+    const u = await s.all('SELECT text, original_text FROM resolved_post_updates');
+    assert.deepEqual(u, [{ text: 'first (edited)', original_text: 'first' }]);
+  } finally {
+    s.close();
+  }
+});

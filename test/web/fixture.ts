@@ -1,13 +1,14 @@
 // A small synthetic release in the released format (spec §4.4) for the web tests: K=2, two clusters, conversation
 // and action threads, splits, release.json, clustering diagnostics; plus prediction files. Every text says where it
 // comes from so tests can check paging and answers.
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const KEYS = ['like', 'unlike', 'repost', 'unrepost', 'follow', 'unfollow', 'block', 'unblock', 'post_update', 'post_delete', 'quote', 'post', 'reply'];
 const flags = (a: string) => Object.fromEntries(KEYS.map((k) => [k, k === a]));
-const uid = (n: number) => n.toString(16).padStart(64, 'a');
+const uid = (n: number) => createHash('sha256').update(`user ${n}`).digest('hex');
 
 export interface FixtureThread {
   cluster: number;

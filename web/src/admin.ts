@@ -144,7 +144,8 @@ export function resultsPage(id: string): void {
   void guarded(async () => {
     const r = await api<Results>(`/api/admin/studies/${encodeURIComponent(id)}/results${exclude ? '?exclude=inattentive' : ''}`, { headers: auth() });
     const token = sessionStorage.getItem(TOKEN_KEY) ?? '';
-    const cell = (s: string | number, cls = 'num') => h('td', { class: cls }, s);
+    const cell = (s: string | number, cls = 'num', label?: string) => h('td', { class: cls, 'data-label': label }, s);
+    const HEADS = ['model', 'n', 'correct', 'incorrect', 'unsure', 'accuracy', '95 % CI (reference)', '95 % CI (Wilson)', 'acc. on real', 'acc. on AI', 'α (Krippendorff)', 'pairwise agreement'];
     mount(
       h(
         'section',
@@ -156,8 +157,8 @@ export function resultsPage(id: string): void {
           { class: 'scroll' },
           h(
             'table',
-            { class: 'data', id: 'model-results' },
-            h('thead', {}, h('tr', {}, ...['model', 'n', 'correct', 'incorrect', 'unsure', 'accuracy', '95 % CI (reference)', '95 % CI (Wilson)', 'acc. on real', 'acc. on AI', 'α (Krippendorff)', 'pairwise agreement'].map((t) => h('th', {}, t)))),
+            { class: 'data stacked', id: 'model-results' },
+            h('thead', {}, h('tr', {}, ...HEADS.map((t) => h('th', {}, t)))),
             h(
               'tbody',
               {},
@@ -165,18 +166,9 @@ export function resultsPage(id: string): void {
                 h(
                   'tr',
                   { 'data-model': m.model },
-                  cell(m.model, 'model'),
-                  cell(m.n),
-                  cell(m.correct),
-                  cell(m.incorrect),
-                  cell(m.unsure),
-                  cell(fmt(m.accuracy)),
-                  cell(interval(m.referenceCi)),
-                  cell(interval(m.wilsonCi)),
-                  cell(fmt(m.byShown.real.accuracy)),
-                  cell(fmt(m.byShown.model.accuracy)),
-                  cell(fmt(m.agreement.alpha)),
-                  cell(fmt(m.agreement.pairwise)),
+                  ...[m.model, m.n, m.correct, m.incorrect, m.unsure, fmt(m.accuracy), interval(m.referenceCi), interval(m.wilsonCi), fmt(m.byShown.real.accuracy), fmt(m.byShown.model.accuracy), fmt(m.agreement.alpha), fmt(m.agreement.pairwise)].map((v, i) =>
+                    cell(v, i === 0 ? 'model' : 'num', HEADS[i]),
+                  ),
                 ),
               ),
             ),

@@ -1,4 +1,4 @@
-// `simpact personas generate | judge | score | align | revise | report`: population-aligned personas (wiring only).
+// `simpact personas generate | judge | score | align | revise | export | report`: population-aligned personas (wiring only).
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { CliError, EXIT } from '../exit-codes.ts';
@@ -112,6 +112,7 @@ export default function register(program: Command): void {
     .requiredOption('--group-label <label>', 'short label stored with the revised personas')
     .option('--k <n>', 'personas to revise', intArg('--k', 1), 10)
     .option('--min-cost <x>', 'only matches costlier than this (squared reference SDs)', floatArg('--min-cost'), 0.5)
+    .option('--embedder <spec>', 'retrieve, among poorly matched personas, those nearest to --group (lsa | transformers:<dir> | openai:<model>@<url>)')
     .option('--judge-model <spec>', 're-judge the revised personas with this model')
     .option('--scorer-model <spec>', 're-score the revised personas with this model')
     .option('--instrument <id>', INSTRUMENTS.join(' | '), instrumentArg, 'ipip-ffm-50')
@@ -122,6 +123,18 @@ export default function register(program: Command): void {
       const { runRevise } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runRevise(globalDb(cmd), o));
       out(cmd, s, `revised ${String(s.revised)} of ${String(s.poorlyCovered)} poorly covered personas; failed ${JSON.stringify(s.failed)}`);
+    });
+
+  personas
+    .command('export')
+    .description('write an aligned set as JSONL (narrative, Big Five scores, model, prompt version; no source users)')
+    .requiredOption('--set <id>', 'persona set')
+    .option('--out <file>', 'output file (default: stdout)')
+    .action(async (o, cmd: Command) => {
+      const { runExport } = await import('../../personas/cli-run.ts');
+      const r = await stage(() => runExport(globalDb(cmd), o));
+      if (o.out) process.stderr.write(`wrote ${r.rows} personas to ${o.out}\n`);
+      else process.stdout.write(r.text);
     });
 
   personas

@@ -13,7 +13,7 @@ export default function register(program: Command): void {
     .option('--dist <dir>', 'serve this prebuilt front end instead of building web/dist')
     .option('--json', 'print {url} as JSON once listening')
     .action(async (opts, cmd: Command) => {
-      const { runServe } = await import('../../web/serve.ts');
+      const { runServe, ServeUsageError } = await import('../../web/serve.ts');
       const { ReleaseError } = await import('../../web/release.ts');
       const { stderrLogger } = await import('../../util/log.ts');
       const log = stderrLogger({ quiet: isQuiet(cmd) });
@@ -22,7 +22,7 @@ export default function register(program: Command): void {
         started = await runServe({ db: globalDb(cmd), release: opts.release, host: opts.host, port: opts.port, reindex: Boolean(opts.reindex), dist: opts.dist, log });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (err instanceof ReleaseError) throw new CliError(err.message, EXIT.USAGE);
+        if (err instanceof ReleaseError || err instanceof ServeUsageError) throw new CliError(err.message, EXIT.USAGE);
         if (code === 'EADDRINUSE' || code === 'EACCES') throw new CliError(`cannot listen on ${opts.host}:${opts.port} (${code})`, EXIT.USAGE);
         throw new CliError((err as Error).message, EXIT.FAILURE);
       }

@@ -14,7 +14,8 @@ export default function register(program: Command): void {
     .option('--seed <n>', 'sampling and mixing seed', intArg('--seed', 0), 42)
     .option('--actions <set>', 'answer schema actions: blueprint (like, follow, repost, ignore) | full (every action key)', 'blueprint')
     .option('--solutions <file>', 'also write the reference solutions file (task-<cluster>-<chain> → ground truth)')
-    .option('--sft <file>', 'write supervised fine-tuning chat JSONL from the train split')
+    .option('--sft <file>', 'write supervised fine-tuning chat JSONL (from --sft-split)')
+    .option('--sft-split <name>', 'split the fine-tuning file is made from', 'train')
     .option('--sft-target <kind>', 'schema (answer in the task schema) | raw (the released message JSON)', 'schema')
     .option('--instructions <file>', 'instruction JSONL to mix into --sft (Dolly {instruction, context, response} or {messages})')
     .option('--instruction-fraction <f>', 'share of instruction items in the mix', floatArg('--instruction-fraction'), 0.2)
@@ -23,6 +24,7 @@ export default function register(program: Command): void {
       const { runTasksCommand, AgentsUsageError } = await import('../../agents/command.ts');
       if (!['validation', 'test', 'train'].includes(opts.split)) throw new CliError('--split must be validation, test or train', EXIT.USAGE);
       if (!['blueprint', 'full'].includes(opts.actions)) throw new CliError('--actions must be blueprint or full', EXIT.USAGE);
+      if (!['validation', 'test', 'train'].includes(opts.sftSplit)) throw new CliError('--sft-split must be train, validation or test', EXIT.USAGE);
       if (!['schema', 'raw'].includes(opts.sftTarget)) throw new CliError('--sft-target must be schema or raw', EXIT.USAGE);
       if (!opts.out && !opts.sft) throw new CliError('nothing to do: give --out and/or --sft', EXIT.USAGE);
       let report;

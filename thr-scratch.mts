@@ -1,0 +1,14 @@
+import { Store } from './src/store/store.ts';
+import { limitStoreMemory } from './src/store/events.ts';
+import { rmSync } from 'node:fs';
+const db = `/tmp/scratch/thr-${process.argv[3]}.duckdb`;
+rmSync(db, { force: true }); rmSync(db + '.wal', { force: true });
+const store = await Store.open(db);
+await limitStoreMemory(store, 192);
+await store.run(`SET threads = ${process.argv[3]}`);
+const { ingestPaths } = await import('./src/ingest/ingest.ts');
+const c0 = process.cpuUsage(); const t = performance.now();
+await ingestPaths(store, [process.argv[2]], {});
+const c = process.cpuUsage(c0);
+console.log('threads', process.argv[3], 'cpu', ((c.user + c.system) / 1e6).toFixed(2), 'wall', ((performance.now() - t) / 1000).toFixed(2));
+store.close();
