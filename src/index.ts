@@ -15,3 +15,4 @@ export * from './filter/index.ts';
 export * from './generate/index.ts';
 export * from './threads/index.ts';
 export * from './dataset/index.ts';
+export * from './web/index.ts';

@@ -65,7 +65,7 @@ const summary = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`,
   loadAverageAtStart: load0,
   loadAverageAtEnd: loadavg()[0],
-  steps: steps.map(({ step, wallS, cpuS, peakRssMB, json }) => ({ step, wallS, cpuS, peakRssMB, stages: (json as { seconds?: unknown })?.seconds, threads: (json as { threads?: number })?.threads })),
+  steps: steps.map(({ step, wallS, cpuS, peakRssMB, json }) => ({ step, wallS, cpuS, peakRssMB, stages: (json as { seconds?: unknown })?.seconds, cpuStages: (json as { cpuSeconds?: unknown })?.cpuSeconds, rssMB: (json as { rssMB?: unknown })?.rssMB, threads: (json as { threads?: number })?.threads })),
   budget: { buildWallS: build.wallS, buildCpuS: build.cpuS, withIngestWallS: build.wallS + steps.find((s) => s.step === 'ingest')!.wallS, peakRssMB: Math.max(...steps.filter((s) => s.step !== 'generate').map((s) => s.peakRssMB)) },
 };
 writeFileSync(join(dir, 'result.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -79,7 +79,10 @@ export async function clusterNpy(path: string, outDir: string, opts: ClusterComm
       });
     } catch (err) {
       progress.done();
-      throw new ClusterUsageError(`${path}: ${(err as Error).message}`);
+      const message = (err as Error).message;
+      // Input problems (bad values, zero rows) are the user's to fix; anything else is a failure of the run.
+      if (message.startsWith('constrained k-means:')) throw new ClusterUsageError(`${path}: ${message}`);
+      throw err;
     }
     progress.done(`${res.iterations} iterations, ${res.seconds.toFixed(1)} s`);
     const labelsFile = join(outDir, `labels_k${k}.npy`);

@@ -41,7 +41,7 @@ export interface DiagnosticsInput {
   inertia: number;
   /** The filtered activity of the kept users. */
   activity: Activity;
-  /** Text vectors by text hash, for medoids (clusters get no medoids when absent). */
+  /** Text vectors by text hash of the medoid candidates (texts without a vector are not candidates; none: no medoids). */
   textVectors?: ReadonlyMap<string, Float32Array>;
   seed: number;
   silhouetteSample?: number;

@@ -72,16 +72,28 @@ export interface BuildReport {
   optedOut: number;
   reusedThreads: boolean;
   leaks: number;
+  /** Wall seconds per stage. */
   seconds: Record<string, number>;
+  /** CPU seconds (user + system, all threads of the process) per stage. */
+  cpuSeconds: Record<string, number>;
+  /** Resident memory at the end of each stage. */
+  rssMB: Record<string, number>;
 }
 
 export async function runBuild(store: Store, o: BuildOptions): Promise<BuildReport> {
   const seconds: Record<string, number> = {};
+  const cpuSeconds: Record<string, number> = {};
+  const rssMB: Record<string, number> = {};
   let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
   const lap = (name: string) => {
     const now = performance.now();
+    const cpu = process.cpuUsage(cpu0);
     seconds[name] = Math.round(now - t0) / 1000;
+    cpuSeconds[name] = Math.round((cpu.user + cpu.system) / 1000) / 1000;
+    rssMB[name] = Math.round(process.memoryUsage().rss / 1048576);
     t0 = now;
+    cpu0 = process.cpuUsage();
   };
 
   const secret = loadSecretOrFail(o);
@@ -187,6 +199,8 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
       reusedThreads: prepared.reused,
       leaks: 0,
       seconds,
+      cpuSeconds,
+      rssMB,
     };
   } finally {
     if (!committed && !keepTmp) rmSync(opened.tmp, { recursive: true, force: true });

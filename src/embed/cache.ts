@@ -99,7 +99,10 @@ export async function embedCached(store: Store, embedder: Embedder, texts: reado
     await putCachedEmbeddings(store, embedder.id, settingsHash, valid);
     for (const f of valid) accept(f.textHash, f.vec);
     embedded += valid.length;
-    if (failure) throw failure;
+    if (failure) {
+      const msg = failure instanceof Error ? failure.message : String(failure);
+      throw new Error(`${msg} (${fromCache + embedded} of ${all.length} texts are cached; run again to continue from there)`, { cause: failure });
+    }
     if (nonFinite > 0) throw new Error(`${embedder.id} returned NaN or infinite values for ${nonFinite} text(s); the other vectors were cached`);
     opts.onProgress?.(Math.min(s + chunk, missing.length), missing.length);
   }

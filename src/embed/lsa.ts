@@ -25,6 +25,8 @@ export const LSA_DEFAULTS = {
   maxFitDocs: 20_000,
 } as const;
 
+const SMALL_CORPUS = 1000;
+
 export interface LsaFit {
   tfidf: TfidfModel;
   svd: TruncatedSvd;
@@ -78,13 +80,19 @@ export class LsaEmbedder implements Embedder {
   private hash: string | undefined;
   private fit: LsaFit | undefined;
   private readonly spec: LsaSpec;
+  /** minDf lowered to 1 for a small corpus where no term reaches the requested one (recorded in `settings`). */
+  private minDfOverride: number | undefined;
 
   constructor(spec: Partial<LsaSpec> = {}) {
     this.spec = { ...spec, kind: 'lsa' };
   }
 
+  private get effective(): LsaSpec {
+    return this.minDfOverride === undefined ? this.spec : { ...this.spec, minDf: this.minDfOverride };
+  }
+
   get settings(): Record<string, unknown> {
-    const { kind: _kind, ...rest } = { ...LSA_DEFAULTS, ...this.spec };
+    const { kind: _kind, ...rest } = { ...LSA_DEFAULTS, ...this.effective };
     return { ...rest, corpus: this.hash ?? null };
   }
 
@@ -98,11 +106,19 @@ export class LsaEmbedder implements Embedder {
     this.hash = hash;
     this.corpus = distinct;
     this.fit = undefined;
+    this.minDfOverride = undefined;
+    // Tiny corpora (sample data): rather than fail, keep every term when none occurs in minDf texts.
+    const minDf = this.spec.minDf ?? LSA_DEFAULTS.minDf;
+    if (distinct.length < SMALL_CORPUS && minDf > 1) {
+      const df = new Map<string, number>();
+      for (const t of distinct) for (const w of new Set(wordTokens(t))) df.set(w, (df.get(w) ?? 0) + 1);
+      if (![...df.values()].some((d) => d >= minDf)) this.minDfOverride = 1;
+    }
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
     if (!this.corpus) await this.prepare(texts);
-    this.fit ??= fitLsa(this.corpus!, this.spec);
+    this.fit ??= fitLsa(this.corpus!, this.effective);
     return transformLsa(this.fit, texts, this.spec.normalize ?? LSA_DEFAULTS.normalize);
   }
 }

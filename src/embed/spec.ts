@@ -2,6 +2,8 @@
 //   lsa | lsa:dim=128,minDf=2,seed=7
 //   transformers:<folder-or-hub-id>[,mode=blueprint|model-card][,maxLength=128][,batchSize=32][,dtype=fp32][,prefix=query]
 //   openai:<model>@<baseURL>[,batchSize=64][,concurrency=4][,timeoutMs=60000][,retries=4][,dimensions=N][,prefix=passage: ]
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { LsaEmbedder } from './lsa.ts';
 import { OpenAIEmbedder } from './openai.ts';
 import { TransformersEmbedder } from './transformers.ts';
@@ -69,6 +71,10 @@ export function parseEmbedderSpec(text: string): EmbedderSpec {
 export function describeSpec(spec: EmbedderSpec): Record<string, unknown> {
   const { ...copy } = spec as unknown as Record<string, unknown>;
   delete copy.apiKey;
+  // a local model folder is recorded by its name only (machine paths say nothing about the model)
+  if (copy.kind === 'transformers' && typeof copy.model === 'string' && /^[./~]|[\\/].*[\\/]/.test(copy.model) && existsSync(copy.model)) {
+    copy.model = basename(resolve(copy.model));
+  }
   if (typeof copy.baseURL === 'string') {
     try {
       const u = new URL(copy.baseURL);

@@ -2,7 +2,8 @@
 // oversampling, q power iterations with re-orthonormalisation). Returns the top-k right singular vectors (the LSA
 // components) and singular values; seeded, so reproducible.
 import { Rng } from '../util/rng.ts';
-import { gram, jacobiEigen, orthonormalize } from './linalg.ts';
+import { symmetricEigen } from './eigen.ts';
+import { gram, orthonormalize } from './linalg.ts';
 import { csrTimesDense, csrTransposeTimesDense, type Csr } from './sparse.ts';
 
 export interface SvdOptions {
@@ -25,17 +26,22 @@ export function randomizedSvd(x: Csr, k: number, opts: SvdOptions): TruncatedSvd
   const l = Math.min(rank + (opts.oversampling ?? 10), x.nRows, x.nCols);
   const omega = gaussian(x.nCols * l, rng);
   const iterations = opts.powerIterations ?? 2;
+  // As scikit-learn's randomized_range_finder: up to 2 power iterations run without re-orthonormalisation in between
+  // (the conditioning stays far inside what float64 holds); more iterations re-orthonormalise each half-step.
+  const normalizeBetween = iterations > 2;
   let q = csrTimesDense(x, omega, l);
-  orthonormalize(q, x.nRows, l, rng, { passes: iterations > 0 ? 1 : 2 });
+  if (normalizeBetween) orthonormalize(q, x.nRows, l, rng, { passes: 1 });
   for (let it = 0; it < iterations; it++) {
     const z = csrTransposeTimesDense(x, q, l);
-    orthonormalize(z, x.nCols, l, rng, { passes: 1 });
+    if (normalizeBetween) orthonormalize(z, x.nCols, l, rng, { passes: 1 });
+    else scaleColumns(z, x.nCols, l);
     q = csrTimesDense(x, z, l);
-    orthonormalize(q, x.nRows, l, rng, { passes: it === iterations - 1 ? 2 : 1 }); // the final basis must be orthonormal
+    if (normalizeBetween && it < iterations - 1) orthonormalize(q, x.nRows, l, rng, { passes: 1 });
   }
+  orthonormalize(q, x.nRows, l, rng); // the final basis must be orthonormal (CholeskyQR2, Gram–Schmidt fallback)
   // B = Qᵀ X (l × nCols), held as Bᵀ (nCols × l). Its SVD comes from the eigen decomposition of B Bᵀ (l × l).
   const bt = csrTransposeTimesDense(x, q, l);
-  const eig = jacobiEigen(gram(bt, x.nCols, l), l);
+  const eig = symmetricEigen(gram(bt, x.nCols, l), l);
   const singularValues = new Float64Array(rank);
   const scale = new Float64Array(rank); // 1/σ_t, 0 for a null direction
   for (let t = 0; t < rank; t++) {
@@ -68,6 +74,14 @@ export function randomizedSvd(x: Csr, k: number, opts: SvdOptions): TruncatedSvd
     if (components[best * rank + t] < 0) for (let c = 0; c < x.nCols; c++) components[c * rank + t] = -components[c * rank + t];
   }
   return { k: rank, singularValues, components };
+}
+
+/** Scales every column to unit length (keeps magnitudes bounded across power iterations; directions unchanged). */
+function scaleColumns(a: Float64Array, rows: number, l: number): void {
+  const norms = new Float64Array(l);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < l; j++) norms[j] += a[r * l + j] ** 2;
+  for (let j = 0; j < l; j++) norms[j] = norms[j] > 0 ? 1 / Math.sqrt(norms[j]) : 0;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < l; j++) a[r * l + j] *= norms[j];
 }
 
 /** Standard normals, two per Box–Muller draw. */

@@ -125,7 +125,9 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
     if (typeof inner.seq === 'number' && Number.isSafeInteger(inner.seq)) eventSeq = String(inner.seq);
   }
   return {
-    keys: `${ord}${SEP}${event.kind}${SEP}${did}${SEP}${event.time_us}${SEP}${collection}${SEP}${operation}${SEP}${rkey}${SEP}${rev}${SEP}${eventSeq}${SEP}${cls}${SEP}${subject}${SEP}${flags}${SEP}${src}`,
+    // Array.join builds one flat string; a 26-part template literal builds a tree of cons strings that every later
+    // join has to walk (measured 2.5x slower).
+    keys: [ord, event.kind, did, event.time_us, collection, operation, rkey, rev, eventSeq, cls, subject, flags, src].join(SEP),
     raw,
     rawChanged,
     post,
@@ -138,7 +140,7 @@ function postLine(ord: number, record: Record<string, unknown>, reply: Record<st
   const parent = reply && typeof reply.parent === 'object' && reply.parent ? str(reply.parent.uri) : '';
   const root = reply && typeof reply.root === 'object' && reply.root ? str(reply.root.uri) : '';
   const facets = record.facets === undefined ? '' : quoted(JSON.stringify(record.facets));
-  return `${ord}${SEP}${quoted(str(record.text))}${SEP}${langs ? quoted(langs.join(',')) : ''}${SEP}${clean(parent)}${SEP}${clean(root)}${SEP}${facets}${SEP}${quoted(str(record.createdAt))}`;
+  return [ord, quoted(str(record.text)), langs ? quoted(langs.join(',')) : '', clean(parent), clean(root), facets, quoted(str(record.createdAt))].join(SEP);
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -247,7 +247,8 @@ async function markDropped(store: Store, storeEmpty: boolean): Promise<number> {
   const repeats = num(h.n) !== num(h.d);
   const matches = storeEmpty
     ? 0
-    : num((await store.all('SELECT count(*) AS n FROM stage_events WHERE ident IN (SELECT ident FROM raw_events)'))[0].n);
+    // The hash table is built on the batch side; the stored idents are only streamed past it.
+    : num((await store.all('SELECT count(*) AS n FROM raw_events WHERE ident IN (SELECT ident FROM stage_events)'))[0].n);
   if (!repeats && matches === 0) return 0;
   const parts: string[] = [];
   if (repeats) parts.push(`SELECT ord FROM stage_events QUALIFY row_number() OVER (PARTITION BY ${IDENTITY} ORDER BY ord) > 1`);
@@ -268,7 +269,7 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
   if (posts) {
     await store.run(`INSERT INTO posts
       SELECT f.seq, f.did, f.rkey, f.time_us, (f.flags & 1) <> 0, f.subject, (f.flags & 2) <> 0,
-             p.text, CASE WHEN p.langs = '' THEN [] ELSE string_split(p.langs, ',') END, p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at
+             p.text, string_split(p.langs, ','), p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at
       FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
       ORDER BY f.seq`);
   }
@@ -278,15 +279,16 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
     SELECT seq, did, rkey, time_us, json_extract_string(raw, '$.commit.record.text'),
            TRY_CAST(json_extract(raw, '$.commit.record.langs') AS VARCHAR[])
     FROM ${fromRaw(`kind = 'commit' AND ${POST} AND operation = 'update'`)} ORDER BY seq`);
+  // Scans of the staging table keep staging order (= seq order): no sort needed.
   for (const [table, collection] of [
     ['likes', 'app.bsky.feed.like'], ['reposts', 'app.bsky.feed.repost'],
     ['follows', 'app.bsky.graph.follow'], ['blocks', 'app.bsky.graph.block'],
   ] as const) {
     await store.run(`INSERT INTO ${table} SELECT seq, did, rkey, time_us, subject FROM ${fresh}
-      WHERE kind = 'commit' AND collection = '${collection}' AND operation = 'create' ORDER BY seq`);
+      WHERE kind = 'commit' AND collection = '${collection}' AND operation = 'create'`);
   }
   await store.run(`INSERT INTO deletes SELECT seq, did, collection, rkey, time_us FROM ${fresh}
-    WHERE kind = 'commit' AND operation = 'delete' ORDER BY seq`);
+    WHERE kind = 'commit' AND operation = 'delete'`);
   await store.run(`INSERT INTO profile_changes
     SELECT seq, did, time_us, operation, json_extract_string(raw, '$.commit.record.displayName'),
            json_extract_string(raw, '$.commit.record.description')

@@ -28,6 +28,9 @@ export const studiesSchema: SchemaModule = {
        study_id VARCHAR NOT NULL, rater_no INTEGER NOT NULL, item_no INTEGER NOT NULL, answer VARCHAR NOT NULL,
        elapsed_ms INTEGER NOT NULL, answered_at TIMESTAMP NOT NULL, PRIMARY KEY (study_id, rater_no, item_no)
      );`,
+    // Rater links expire (expires_at) or are withdrawn when the admin closes the study (closed_at).
+    `ALTER TABLE studies ADD COLUMN expires_at TIMESTAMP;
+     ALTER TABLE studies ADD COLUMN closed_at TIMESTAMP;`,
   ],
 };
 
@@ -55,6 +58,8 @@ export interface StudyRow {
   split: string;
   settings: string;
   createdAt: string;
+  expiresAt: string | null;
+  closedAt: string | null;
 }
 
 export interface NewRater {
@@ -64,9 +69,14 @@ export interface NewRater {
   items: number[];
 }
 
-export async function insertStudy(store: Store, s: Omit<StudyRow, 'createdAt'>, items: readonly StudyItem[], raters: readonly NewRater[]): Promise<void> {
+export async function insertStudy(
+  store: Store,
+  s: Omit<StudyRow, 'createdAt' | 'expiresAt' | 'closedAt'> & { linkDays: number },
+  items: readonly StudyItem[],
+  raters: readonly NewRater[],
+): Promise<void> {
   await store.transaction(async () => {
-    await store.run('INSERT INTO studies VALUES ($1, $2, $3, $4, $5, $6, now())', [s.id, s.name, s.releaseId, s.k, s.split, s.settings]);
+    await store.run('INSERT INTO studies VALUES ($1, $2, $3, $4, $5, $6, now(), now() + to_days($7::INTEGER), NULL)', [s.id, s.name, s.releaseId, s.k, s.split, s.settings, s.linkDays]);
     for (const it of items) {
       await store.run('INSERT INTO study_items VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [s.id, it.itemNo, it.kind, it.model, it.taskId, it.context, it.candidate, it.expected]);
     }
@@ -77,13 +87,32 @@ export async function insertStudy(store: Store, s: Omit<StudyRow, 'createdAt'>, 
   });
 }
 
+const STUDY_COLUMNS = `id, name, release_id, k, split, settings, strftime(created_at, '%Y-%m-%dT%H:%M:%SZ') AS created_at,
+  strftime(expires_at, '%Y-%m-%dT%H:%M:%SZ') AS expires_at, strftime(closed_at, '%Y-%m-%dT%H:%M:%SZ') AS closed_at`;
+
 function studyOf(r: Record<string, unknown>): StudyRow {
-  return { id: r.id as string, name: r.name as string, releaseId: r.release_id as string, k: Number(r.k), split: r.split as string, settings: r.settings as string, createdAt: String(r.created_at) };
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    releaseId: r.release_id as string,
+    k: Number(r.k),
+    split: r.split as string,
+    settings: r.settings as string,
+    createdAt: r.created_at as string,
+    expiresAt: (r.expires_at as string) ?? null,
+    closedAt: (r.closed_at as string) ?? null,
+  };
+}
+
+/** Withdraws every rater link of a study; answers already given are kept. False when there is no such study. */
+export async function closeStudy(store: Store, id: string): Promise<boolean> {
+  const rows = await store.all('UPDATE studies SET closed_at = coalesce(closed_at, now()) WHERE id = $1 RETURNING id', [id]);
+  return rows.length > 0;
 }
 
 export async function listStudies(store: Store): Promise<Array<StudyRow & { raters: number; responses: number }>> {
   const rows = await store.all(
-    `SELECT s.*, (SELECT count(*) FROM study_raters r WHERE r.study_id = s.id) AS raters,
+    `SELECT ${STUDY_COLUMNS}, (SELECT count(*) FROM study_raters r WHERE r.study_id = s.id) AS raters,
             (SELECT count(*) FROM study_responses x WHERE x.study_id = s.id) AS responses
      FROM studies s ORDER BY s.created_at, s.id`,
   );
@@ -91,7 +120,7 @@ export async function listStudies(store: Store): Promise<Array<StudyRow & { rate
 }
 
 export async function getStudy(store: Store, id: string): Promise<StudyRow | null> {
-  const rows = await store.all('SELECT * FROM studies WHERE id = $1', [id]);
+  const rows = await store.all(`SELECT ${STUDY_COLUMNS} FROM studies WHERE id = $1`, [id]);
   return rows.length ? studyOf(rows[0]) : null;
 }
 
@@ -99,12 +128,18 @@ export interface RaterRef {
   studyId: string;
   raterNo: number;
   consented: boolean;
+  /** The link has expired or the study was closed. */
+  expired: boolean;
 }
 
 export async function raterByTokenHash(store: Store, tokenHash: string): Promise<RaterRef | null> {
-  const rows = await store.all('SELECT study_id, rater_no, consented_at FROM study_raters WHERE token_hash = $1', [tokenHash]);
+  const rows = await store.all(
+    `SELECT r.study_id, r.rater_no, r.consented_at, (s.closed_at IS NOT NULL OR s.expires_at < now()) AS expired
+     FROM study_raters r JOIN studies s ON s.id = r.study_id WHERE r.token_hash = $1`,
+    [tokenHash],
+  );
   if (!rows.length) return null;
-  return { studyId: rows[0].study_id as string, raterNo: Number(rows[0].rater_no), consented: rows[0].consented_at !== null };
+  return { studyId: rows[0].study_id as string, raterNo: Number(rows[0].rater_no), consented: rows[0].consented_at !== null, expired: Boolean(rows[0].expired) };
 }
 
 export async function recordConsent(store: Store, r: RaterRef): Promise<void> {
@@ -186,4 +221,14 @@ export async function raterProgress(store: Store, studyId: string): Promise<Arra
     [studyId],
   );
   return rows.map((r) => ({ raterNo: Number(r.rater_no), assigned: num(r.assigned), answered: num(r.answered), consented: Boolean(r.consented) }));
+}
+
+/** How many items the rater has and has answered. */
+export async function raterCounts(store: Store, r: RaterRef): Promise<{ answered: number; total: number }> {
+  const rows = await store.all(
+    `SELECT (SELECT count(*) FROM study_assignments WHERE study_id = $1 AND rater_no = $2) AS total,
+            (SELECT count(*) FROM study_responses WHERE study_id = $1 AND rater_no = $2) AS answered`,
+    [r.studyId, r.raterNo],
+  );
+  return { answered: num(rows[0].answered), total: num(rows[0].total) };
 }

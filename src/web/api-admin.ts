@@ -1,5 +1,5 @@
 // Admin API (bearer admin token): create studies, list them, results per model, CSV and JSON export.
-import { getStudy, listStudies, raterProgress, studyResponses, type ResponseRow } from '../store/studies.ts';
+import { closeStudy, getStudy, listStudies, raterProgress, studyResponses, type ResponseRow } from '../store/studies.ts';
 import type { Request, WebContext } from './context.ts';
 import { LIMITS } from './context.ts';
 import { bearer, checkSameOrigin, HttpError, readJson, sendJson, sendText } from './http.ts';
@@ -18,11 +18,13 @@ function authorise(ctx: WebContext, r: Request): void {
   }
 }
 
-function parseCreate(body: any): { name: string; k: number; split: string; predictions: PredictionFile[]; settings: StudySettings } {
+function parseCreate(body: any): { name: string; k: number; split: string; predictions: PredictionFile[]; tasks?: PredictionFile; settings: StudySettings } {
   if (!body || typeof body !== 'object') throw new HttpError(400, 'the body must be a JSON object');
   const preds = body.predictions;
   if (!Array.isArray(preds) || preds.length === 0 || preds.length > 20) throw new HttpError(400, 'predictions must be a list of 1 to 20 files {name, text}');
   for (const p of preds) if (!p || typeof p.name !== 'string' || typeof p.text !== 'string' || p.name.length > 200) throw new HttpError(400, 'each prediction file needs a name (≤ 200 characters) and text');
+  const tasks = body.tasks;
+  if (tasks !== undefined && tasks !== null && (typeof tasks.name !== 'string' || typeof tasks.text !== 'string' || tasks.name.length > 200)) throw new HttpError(400, 'tasks must be a file {name, text}');
   const s = body.settings ?? {};
   const settings: StudySettings = {
     raters: s.raters ?? DEFAULT_SETTINGS.raters,
@@ -31,12 +33,14 @@ function parseCreate(body: any): { name: string; k: number; split: string; predi
     realShare: s.realShare ?? DEFAULT_SETTINGS.realShare,
     attentionChecks: s.attentionChecks ?? DEFAULT_SETTINGS.attentionChecks,
     seed: s.seed ?? DEFAULT_SETTINGS.seed,
+    linkDays: s.linkDays ?? DEFAULT_SETTINGS.linkDays,
   };
   return {
     name: typeof body.name === 'string' ? body.name : '',
     k: Number(body.k),
     split: typeof body.split === 'string' ? body.split : '',
     predictions: preds.map((p: any) => ({ name: p.name, text: p.text })),
+    ...(tasks ? { tasks: { name: tasks.name, text: tasks.text } } : {}),
     settings,
   };
 }
@@ -77,8 +81,13 @@ export async function adminRoute(ctx: WebContext, r: Request): Promise<void> {
       throw err;
     }
   }
-  if (r.req.method !== 'GET') throw new HttpError(405, 'use GET');
   if (!/^s[0-9a-f]{12}$/.test(id)) throw new HttpError(404, 'no such study');
+  if (sub === 'close' && r.req.method === 'POST') {
+    checkSameOrigin(r.req);
+    if (!(await ctx.serial.run(() => closeStudy(ctx.store, id)))) throw new HttpError(404, 'no such study');
+    return sendJson(r.res, 200, { closed: true });
+  }
+  if (r.req.method !== 'GET') throw new HttpError(405, 'use GET');
   const study = await ctx.serial.run(() => getStudy(ctx.store, id));
   if (!study) throw new HttpError(404, 'no such study');
   const rows = await ctx.serial.run(() => studyResponses(ctx.store, id));

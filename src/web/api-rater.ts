@@ -1,7 +1,7 @@
 // Rater API: the link token (sent in the x-rater-token header, read by the page from the link's #fragment) names
 // one rater of one study; everything a rater can read or write is looked up through it, so no request can reach
 // another study. Rate-limited per link.
-import { assignedItems, getStudy, raterByTokenHash, recordConsent, recordResponse, type Answer, type RaterRef } from '../store/studies.ts';
+import { assignedItems, getStudy, raterByTokenHash, raterCounts, recordConsent, recordResponse, type Answer, type RaterRef } from '../store/studies.ts';
 import type { Request, WebContext } from './context.ts';
 import { LIMITS } from './context.ts';
 import { checkSameOrigin, HttpError, readJson, sendJson } from './http.ts';
@@ -22,8 +22,9 @@ async function rater(ctx: WebContext, r: Request): Promise<RaterRef> {
   const ref = await ctx.serial.run(() => raterByTokenHash(ctx.store, hash));
   if (!ref) {
     if (!ctx.clientLimiter.take(`rater-fail:${ip}`)) throw new HttpError(429, 'too many requests', { 'retry-after': '1' });
-    throw new HttpError(401, 'this study link is not valid or has been withdrawn');
+    throw new HttpError(401, 'this study link is not valid');
   }
+  if (ref.expired) throw new HttpError(410, 'this study is closed or the link has expired; thank you for your interest');
   return ref;
 }
 
@@ -59,11 +60,13 @@ export async function raterRoute(ctx: WebContext, r: Request): Promise<void> {
     if (!Number.isInteger(item) || item < 0) throw new HttpError(400, 'item must be a non-negative integer');
     if (!ANSWERS.includes(answer)) throw new HttpError(400, 'answer must be real, ai or unsure');
     if (!Number.isInteger(elapsedMs) || elapsedMs < 0 || elapsedMs > MAX_ELAPSED_MS) throw new HttpError(400, 'elapsedMs must be an integer of milliseconds');
-    const outcome = await ctx.serial.run(() => recordResponse(ctx.store, ref, item, answer, elapsedMs));
+    const { outcome, counts } = await ctx.serial.run(async () => {
+      const result = await recordResponse(ctx.store, ref, item, answer, elapsedMs);
+      return { outcome: result, counts: result === 'stored' ? await raterCounts(ctx.store, ref) : null };
+    });
     if (outcome === 'not_assigned') throw new HttpError(403, 'this item is not assigned to this link');
     if (outcome === 'duplicate') throw new HttpError(409, 'this item has already been answered; the first answer is kept');
-    const items = await ctx.serial.run(() => assignedItems(ctx.store, ref));
-    return sendJson(r.res, 201, { stored: true, answered: items.filter((i) => i.answered).length, total: items.length });
+    return sendJson(r.res, 201, { stored: true, ...counts });
   }
   throw new HttpError(404, 'no such rater resource');
 }

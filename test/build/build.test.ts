@@ -117,6 +117,20 @@ test('build from real fixtures and generated events: BluePrint lines, splits, Pa
     assert.deepEqual(readFileSync(join(out, 'processed_3_clusters', 'cluster_0.jsonl')), before, 'a re-run is byte-identical');
     const scoped = await runBuild(store, options(join(dir, 'rel-all'), { scope: 'all' }));
     assert.equal(scoped.reusedThreads, false, 'a changed setting recomputes the threads');
+
+    // opt-out: the most active poster's threads all go, after ranking (the thread set is reused)
+    const posts = new Map<string, number>();
+    for (const line of readFileSync(join(dir, 'gen.jsonl'), 'utf8').split('\n')) {
+      const m = /^\{"did":"([^"]+)".*"collection":"app\.bsky\.feed\.post"/.exec(line);
+      if (m) posts.set(m[1], (posts.get(m[1]) ?? 0) + 1);
+    }
+    const top = [...posts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+    writeFileSync(join(dir, 'optout.txt'), `# test\n${top}\n`);
+    const opted = await runBuild(store, options(join(dir, 'rel-optout'), { scope: 'all', optOutFile: join(dir, 'optout.txt') }));
+    assert.equal(opted.reusedThreads, true);
+    assert.ok(opted.optedOut > 0);
+    assert.equal(opted.threads, scoped.threads - opted.optedOut);
+    await assert.rejects(runBuild(store, options(join(dir, 'rel-x'), { optOutFile: join(dir, 'nope.txt') })), /cannot read the opt-out list/);
   } finally {
     store.close();
   }

@@ -40,6 +40,11 @@ test('simpact cluster --vectors writes labels per K and reports sizes, inertia, 
     const infeasible = simpact(['cluster', '--vectors', vectors, '--k', '2,25', '--min-size', '10', '--out', out]);
     assert.equal(infeasible.status, 2);
     assert.match(infeasible.stderr, /infeasible: 200 points cannot fill 25 clusters of at least 10/);
+    data[3 * d + 1] = NaN;
+    writeNpy(vectors, data, [n, d]);
+    const nan = simpact(['cluster', '--vectors', vectors, '--k', '2', '--out', out]);
+    assert.equal(nan.status, 2);
+    assert.match(nan.stderr, /row 3 \(0-based\), column 1 is NaN/);
     const missing = simpact(['cluster', '--vectors', join(dir, 'nope.npy'), '--k', '2']);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /no such file/);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { embedCached, stableHash, textHash } from '../../src/embed/cache.ts';
 import { OpenAIEmbedder } from '../../src/embed/openai.ts';
 import { embedUsers } from '../../src/embed/stage.ts';
-import { meanUserVectors } from '../../src/embed/user-vectors.ts';
+import { meanUserVectors, UserMeanAccumulator } from '../../src/embed/user-vectors.ts';
 import { countCachedEmbeddings, getUserVectors } from '../../src/store/embeddings.ts';
 import { Store } from '../../src/store/store.ts';
 import { defaultVector, startOpenAITestServer } from '../helpers/openai-test-server.ts';
@@ -51,7 +51,7 @@ test('an endpoint failing mid-run: finished batches stay cached and a re-run con
   const store = await Store.open(':memory:');
   try {
     const mk = () => new OpenAIEmbedder({ kind: 'openai', model: 'e5', baseURL: server.url, batchSize: 4, concurrency: 1, baseDelayMs: 1 });
-    await assert.rejects(embedCached(store, mk(), texts), /embedding endpoint http:\/\/127\.0\.0\.1:\d+\/v1 \(model e5\) failed: HTTP 400/);
+    await assert.rejects(embedCached(store, mk(), texts), /embedding endpoint http:\/\/127\.0\.0\.1:\d+\/v1 \(model e5\) failed: HTTP 400: scripted \(8 of 12 texts are cached; run again to continue from there\)/);
     assert.equal(await countCachedEmbeddings(store), 8, 'two finished batches were kept');
     failFrom = Infinity;
     const before = server.requests.length;
@@ -100,4 +100,12 @@ test('meanUserVectors rejects missing vectors and dimension mismatches', () => {
   assert.throws(() => meanUserVectors([{ did: 'x', textHashes: ['h0'] }], v, 2), /no embedding/);
   assert.throws(() => meanUserVectors([{ did: 'x', textHashes: ['h2'] }], v, 2), /dimension mismatch/);
   assert.deepEqual(Array.from(meanUserVectors([{ did: 'x', textHashes: ['h1', 'h1'] }], v, 2)[0].vec), [1, 2]);
+  const users = [{ did: 'x', textHashes: ['h1', 'h3', 'h1'] }, { did: 'y', textHashes: ['h3'] }];
+  const vecs = new Map([['h1', Float32Array.from([1, 2])], ['h3', Float32Array.from([4, -1])]]);
+  const acc = new UserMeanAccumulator(users);
+  acc.add('h3', vecs.get('h3')!);
+  assert.throws(() => acc.result(), /no embedding for 1 of the users' texts/);
+  acc.add('h1', vecs.get('h1')!);
+  assert.deepEqual(acc.result(), meanUserVectors(users, vecs, 2), 'streaming and in-memory means agree');
+  assert.throws(() => acc.add('h1', Float32Array.from([1, 2, 3])), /dimension mismatch/);
 });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fitLsa, LsaEmbedder, transformLsa } from '../../src/embed/lsa.ts';
+import { symmetricEigen } from '../../src/embed/eigen.ts';
 import { gram, jacobiEigen, orthonormalize } from '../../src/embed/linalg.ts';
 import { randomizedSvd } from '../../src/embed/svd.ts';
 import { fitTfidf, transformTfidf } from '../../src/embed/tfidf.ts';
@@ -76,6 +77,22 @@ test('jacobi eigen and orthonormalisation are exact on small matrices', () => {
   for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) assert.ok(Math.abs(g2[i * 5 + j] - (i === j ? 1 : 0)) < 1e-12);
 });
 
+test('Householder + QL eigen solver agrees with Jacobi; eigenvectors orthonormal', () => {
+  for (const n of [1, 2, 5, 40]) {
+    const rng = new Rng(n);
+    const a = Float64Array.from({ length: 60 * n }, () => rng.normal());
+    const g = gram(a, 60, n);
+    const ql = symmetricEigen(g, n);
+    const jac = jacobiEigen(g, n);
+    for (let t = 0; t < n; t++) assert.ok(Math.abs(ql.values[t] - jac.values[t]) < 1e-9 * ql.values[0], `n=${n} λ${t}`);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += ql.vectors[k * n + i] * ql.vectors[k * n + j];
+      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-10);
+    }
+  }
+});
+
 test('randomized SVD recovers the exact singular values of a small sparse matrix', () => {
   const rng = new Rng(7);
   const nRows = 40, nCols = 25;
@@ -93,6 +110,10 @@ test('randomized SVD recovers the exact singular values of a small sparse matrix
   const svd = randomizedSvd(x, 5, { seed: 3, oversampling: 20 }); // sketch spans all columns: exact up to rounding
   assert.equal(svd.k, 5);
   for (let t = 0; t < 5; t++) assert.ok(Math.abs(svd.singularValues[t] - Math.sqrt(exact[t])) < 1e-6, `σ${t}`);
+  const normalised = randomizedSvd(x, 5, { seed: 3, oversampling: 20, powerIterations: 4 }); // re-orthonormalising path
+  for (let t = 0; t < 5; t++) assert.ok(Math.abs(normalised.singularValues[t] - Math.sqrt(exact[t])) < 1e-6, `σ${t} (q=4)`);
+  const rough = randomizedSvd(x, 5, { seed: 3 }); // default sketch (l = 15 of 25): leading values close, not exact
+  assert.ok(Math.abs(rough.singularValues[0] / Math.sqrt(exact[0]) - 1) < 0.02);
   for (let a = 0; a < 5; a++) for (let b = 0; b < 5; b++) {
     let s = 0;
     for (let c = 0; c < nCols; c++) s += svd.components[c * 5 + a] * svd.components[c * 5 + b];
@@ -140,5 +161,11 @@ test('lsa embedder: empty and out-of-vocabulary texts give zero vectors; corpus 
   assert.equal(e2.settings.corpus, settings.corpus, 'corpus order does not matter');
   await e2.prepare([...texts, 'one more post']);
   assert.notEqual(e2.settings.corpus, settings.corpus);
-  assert.throws(() => fitLsa(['a b', 'c d'], { kind: 'lsa' }), /too small/);
+  assert.throws(() => fitLsa(['ab cd', 'ef gh'], { kind: 'lsa' }), /too small/);
+  const tiny = new LsaEmbedder();
+  await tiny.prepare(['ab cd', 'ef gh']);
+  assert.equal(tiny.settings.minDf, 1, 'a tiny corpus with no shared term keeps every term');
+  const [ab] = await tiny.embed(['ab cd']);
+  assert.equal(tiny.dim, 2);
+  assert.ok(ab.some((x) => x !== 0));
 });

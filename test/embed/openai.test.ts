@@ -1,6 +1,8 @@
 // The OpenAI-compatible embeddings client against a real HTTP server on 127.0.0.1 with scripted faults.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { OpenAIEmbeddingModel } from '../../src/llm/openai-embeddings.ts';
 import { parseEmbedderSpec, describeSpec, createEmbedder } from '../../src/embed/spec.ts';
 import { defaultVector, startOpenAITestServer } from '../helpers/openai-test-server.ts';
@@ -51,29 +53,28 @@ test('retries 500, 429 with Retry-After, dropped connections and timeouts, then 
 });
 
 test('out-of-order `index` fields are honoured; base64 vectors decoded', async () => {
-  const server = await startOpenAITestServer();
-  try {
-    // reorder through a proxy-free trick: a custom server answer with reversed indexes
-    const { createServer } = await import('node:http');
-    const srv = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        const input: string[] = JSON.parse(body).input;
-        const data = input.map((t, index) => ({ index, embedding: index === 0 ? Buffer.from(Float32Array.from(defaultVector(t)).buffer).toString('base64') : defaultVector(t) })).reverse();
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ data }));
-      });
+  // a server answering in reverse order, the first vector base64-encoded (OpenAI encoding_format=base64)
+  const srv = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const input: string[] = JSON.parse(body).input;
+      const data = input
+        .map((t, index) => ({ index, embedding: index === 0 ? Buffer.from(Float32Array.from(defaultVector(t)).buffer).toString('base64') : defaultVector(t) }))
+        .reverse();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data }));
     });
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const port = (srv.address() as { port: number }).port;
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const port = (srv.address() as AddressInfo).port;
     const m = new OpenAIEmbeddingModel({ model: 'x', baseURL: `http://127.0.0.1:${port}/v1` });
     const out = await m.embed(['a', 'bb', 'ccc']);
     ['a', 'bb', 'ccc'].forEach((t, i) => assert.deepEqual(Array.from(out[i]), Array.from(Float32Array.from(defaultVector(t)))));
+  } finally {
     srv.closeAllConnections();
     await new Promise((r) => srv.close(r));
-  } finally {
-    await server.close();
   }
 });
 
@@ -134,6 +135,8 @@ test('embedder specs parse, and secrets stay out of the description', () => {
   assert.throws(() => parseEmbedderSpec('transformers:x,mode=fast'), /mode must be/);
   const d = describeSpec({ kind: 'openai', model: 'm', baseURL: 'https://u:p@host/v1?key=1', apiKey: 'sk-1' });
   assert.deepEqual(d, { kind: 'openai', model: 'm', baseURL: 'https://host/v1' });
+  assert.deepEqual(describeSpec({ kind: 'transformers', model: './fixtures/models/tiny-random-bert', mode: 'blueprint' }), { kind: 'transformers', model: 'tiny-random-bert', mode: 'blueprint' });
+  assert.deepEqual(describeSpec({ kind: 'transformers', model: 'intfloat/multilingual-e5-large' }), { kind: 'transformers', model: 'intfloat/multilingual-e5-large' });
   const e = createEmbedder('openai:text-embedding-3-small@http://127.0.0.1:1/v1,dimensions=256');
   assert.equal(e.id, 'openai:text-embedding-3-small');
   assert.deepEqual(e.settings, { prefix: '', dimensions: 256 });

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictionsFor } from './fixture.ts';
+import { predictionsFor, tasksFor } from './fixture.ts';
 import { adminHeaders, raterHeaders, startTestServer, tokenOf, type TestServer } from './helpers.ts';
 
 let srv: TestServer;
@@ -108,10 +108,16 @@ describe('admin', () => {
     const msg = (await garbage.json() as any).error;
     assert.match(msg, /2 problems/);
     assert.match(msg, /g\.jsonl:1: not JSON/);
+    const preds = [{ name: 'a.jsonl', text: predictionsFor(srv.fixture.threads, 'test', 'model-a') }];
+    const otherRelease = await post('/api/admin/studies', { name: 'x', k: 2, split: 'test', predictions: preds, tasks: { name: 't.jsonl', text: tasksFor(srv.fixture.threads, 'test', true) } }, adminHeaders);
+    assert.equal(otherRelease.status, 422);
+    assert.match(((await otherRelease.json()) as any).error, /a\.jsonl:1: task-0-0 in t\.jsonl is not this release's thread \(made from another release or K\?\)/);
+    const sameRelease = await post('/api/admin/studies', { name: 'x', k: 2, split: 'test', predictions: preds, tasks: { name: 't.jsonl', text: tasksFor(srv.fixture.threads, 'test') }, settings: { raters: 1 } }, adminHeaders);
+    assert.equal(sameRelease.status, 201, 'the matching tasks file passes');
     assert.equal((await createStudy({ k: 5 })).status, 422);
     assert.equal((await createStudy({ settings: { raters: 0 } })).status, 422);
     const list = await (await get('/api/admin/studies', { authorization: adminHeaders.authorization })).json() as any;
-    assert.equal(list.studies.length, 0, 'nothing stored for refused studies');
+    assert.deepEqual(list.studies.map((x: any) => x.name), ['x'], 'nothing stored for refused studies');
   });
 });
 
@@ -145,7 +151,11 @@ describe('study flow', () => {
       assert.equal(r.status, 201);
     }
     const items1 = (await (await get('/api/rater/session', raterHeaders(t1))).json() as any).items as any[];
-    for (const it of items1) assert.equal((await post('/api/rater/answer', { item: it.item, answer: truth(it.candidate) === 'unsure' ? 'unsure' : 'real', elapsedMs: 800 }, raterHeaders(t1))).status, 201);
+    const first = items1[0];
+    // The same answer sent five times at once (a double click, a retry): stored once, the rest refused.
+    const race = await Promise.all(Array.from({ length: 5 }, () => post('/api/rater/answer', { item: first.item, answer: truth(first.candidate) === 'unsure' ? 'unsure' : 'real', elapsedMs: 800 }, raterHeaders(t1))));
+    assert.deepEqual(race.map((r) => r.status).sort(), [201, 409, 409, 409, 409], 'concurrent duplicates: exactly one stored');
+    for (const it of items1.slice(1)) assert.equal((await post('/api/rater/answer', { item: it.item, answer: truth(it.candidate) === 'unsure' ? 'unsure' : 'real', elapsedMs: 800 }, raterHeaders(t1))).status, 201);
 
     // Double submission, unassigned item, bad values, oversized body, forged and malformed tokens.
     const dup = await post('/api/rater/answer', { item: items0[0].item, answer: 'ai', elapsedMs: 1 }, raterHeaders(t0));
@@ -198,6 +208,23 @@ describe('study flow', () => {
     assert.equal(rb.results.responses, 1);
     assert.equal((await get('/api/admin/studies/s000000000000/results', { authorization: adminHeaders.authorization })).status, 404);
   });
+});
+
+test('closing a study withdraws its links (410) and keeps the answers', async () => {
+  const created = (await (await createStudy({ name: 'C', settings: { raters: 1, itemsPerRater: 3, attentionChecks: 0, seed: 1 } })).json()) as any;
+  const t = tokenOf(created.raterLinks[0]);
+  await post('/api/rater/consent', { consent: true }, raterHeaders(t));
+  const items = ((await (await get('/api/rater/session', raterHeaders(t))).json()) as any).items;
+  assert.equal((await post('/api/rater/answer', { item: items[0].item, answer: 'real', elapsedMs: 10 }, raterHeaders(t))).status, 201);
+  const { 'x-simpact-csrf': _, ...noCsrf } = adminHeaders;
+  assert.equal((await post(`/api/admin/studies/${created.id}/close`, {}, noCsrf)).status, 403);
+  assert.equal((await post(`/api/admin/studies/${created.id}/close`, {}, adminHeaders)).status, 200);
+  const gone = await post('/api/rater/answer', { item: items[1].item, answer: 'real', elapsedMs: 10 }, raterHeaders(t));
+  assert.equal(gone.status, 410);
+  assert.match(((await gone.json()) as any).error, /closed or the link has expired/);
+  const res = (await (await get(`/api/admin/studies/${created.id}/results`, { authorization: adminHeaders.authorization })).json()) as any;
+  assert.equal(res.results.responses, 1);
+  assert.match(res.study.closedAt, /^\d{4}-\d\d-\d\dT/);
 });
 
 test('per-link rate limit and the API-only server', async () => {

@@ -46,6 +46,6 @@ test('a pool smaller than the items per rater gives every rater every item (full
 
 test('settings are validated', () => {
   assert.deepEqual(validateSettings(DEFAULT_SETTINGS), []);
-  const bad = validateSettings({ raters: 0, itemsPerRater: 1.5, showContext: 'yes' as unknown as boolean, realShare: 2, attentionChecks: -1, seed: -1 });
-  assert.equal(bad.length, 6);
+  const bad = validateSettings({ raters: 0, itemsPerRater: 1.5, showContext: 'yes' as unknown as boolean, realShare: 2, attentionChecks: -1, seed: -1, linkDays: 0 });
+  assert.equal(bad.length, 7);
 });

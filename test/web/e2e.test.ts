@@ -123,6 +123,9 @@ test('two raters complete a study and the results page shows what their answers 
   await admin.locator('.filters button').click();
   await admin.waitForFunction(() => (globalThis as any).document.querySelectorAll('.thread-card').length === 6);
   await checkLayout(admin, 'explorer-desktop', ['#clusters table', 'svg.scatter', '.thread-card']);
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await checkLayout(admin, 'explorer-phone', ['#clusters td', 'svg.scatter', '.thread-card', '.filters button']);
+  await admin.setViewportSize({ width: 1200, height: 900 });
 
   // Admin creates the study in the browser.
   await admin.goto(`${srv.base}/admin`);
@@ -137,6 +140,7 @@ test('two raters complete a study and the results page shows what their answers 
   const links = await admin.locator('#created code').allTextContents();
   assert.equal(links.length, 2);
   const resultsHref = (await admin.locator('#created a').getAttribute('href'))!;
+  await checkLayout(admin, 'admin-desktop', ['form.grid-form', '#created code']);
 
   // Rater 1: desktop, mouse, right except "unsure" on the first real item. Rater 2: phone, keyboard, says "AI".
   const ctx1 = await browser.newContext({ viewport: { width: 1200, height: 900 } });

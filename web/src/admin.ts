@@ -68,11 +68,13 @@ function createForm(ks: number[]): HTMLElement {
   const k = h('select', { name: 'k' }, ...ks.map((x) => h('option', { value: x }, String(x))));
   const split = h('select', { name: 'split' }, ...['test', 'validation', 'train'].map((s) => h('option', { value: s }, s)));
   const files = h('input', { type: 'file', name: 'predictions', multiple: true, accept: '.jsonl,.json,application/json', required: true });
+  const tasksFile = h('input', { type: 'file', name: 'tasks', accept: '.jsonl,.json,application/json' });
   const raters = h('input', { type: 'number', name: 'raters', min: 1, max: 1000, value: 2 });
   const perRater = h('input', { type: 'number', name: 'itemsPerRater', min: 1, max: 1000, value: 20 });
   const realShare = h('input', { type: 'number', name: 'realShare', min: 0, max: 1, step: 0.05, value: 0.5 });
   const checks = h('input', { type: 'number', name: 'attentionChecks', min: 0, max: 20, value: 1 });
   const seed = h('input', { type: 'number', name: 'seed', min: 0, value: 42 });
+  const linkDays = h('input', { type: 'number', name: 'linkDays', min: 1, max: 365, value: 30 });
   const context = h('input', { type: 'checkbox', name: 'showContext', checked: true });
   const out = h('div', { id: 'created', role: 'status' });
   const form = h(
@@ -82,11 +84,13 @@ function createForm(ks: number[]): HTMLElement {
     field('K', k),
     field('Split', split),
     field('Prediction files', files),
+    field('Tasks file (optional check)', tasksFile),
     field('Raters', raters),
     field('Items per rater', perRater),
     field('Share of real posts', realShare),
     field('Attention checks', checks),
     field('Seed', seed),
+    field('Links valid for (days)', linkDays),
     h('label', { class: 'check' }, context, ' Show the conversation'),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create study')),
   );
@@ -95,6 +99,8 @@ function createForm(ks: number[]): HTMLElement {
     out.replaceChildren('Creating…');
     try {
       const predictions = await Promise.all([...(files.files ?? [])].map(async (f) => ({ name: f.name, text: await f.text() })));
+      const taskFile = tasksFile.files?.[0];
+      const tasks = taskFile ? { name: taskFile.name, text: await taskFile.text() } : undefined;
       const created = await api<{ id: string; items: number; models: string[]; raterLinks: string[]; skipped: Record<string, number> }>('/api/admin/studies', {
         method: 'POST',
         headers: auth(),
@@ -103,7 +109,8 @@ function createForm(ks: number[]): HTMLElement {
           k: Number(k.value),
           split: split.value,
           predictions,
-          settings: { raters: Number(raters.value), itemsPerRater: Number(perRater.value), realShare: Number(realShare.value), attentionChecks: Number(checks.value), seed: Number(seed.value), showContext: context.checked },
+          tasks,
+          settings: { raters: Number(raters.value), itemsPerRater: Number(perRater.value), realShare: Number(realShare.value), attentionChecks: Number(checks.value), seed: Number(seed.value), linkDays: Number(linkDays.value), showContext: context.checked },
         },
       });
       out.replaceChildren(
@@ -129,7 +136,7 @@ interface Summary {
 }
 
 interface Results {
-  study: { id: string; name: string; k: number; split: string };
+  study: { id: string; name: string; k: number; split: string; expiresAt: string | null; closedAt: string | null };
   results: {
     models: (Summary & { model: string; byShown: { real: Summary; model: Summary }; agreement: { alpha: number | null; pairwise: number | null; itemsWithTwoOrMore: number } })[];
     attention: { raterNo: number; passed: number; total: number }[];
@@ -152,6 +159,7 @@ export function resultsPage(id: string): void {
         { class: 'card', id: 'results' },
         h('h1', {}, r.study.name),
         h('p', { class: 'muted' }, `K = ${r.study.k} · ${r.study.split} split · accuracy = (correct + unsure/2) / n; 0.5 means raters cannot tell model posts from real ones.`),
+        h('p', { class: 'muted small', id: 'study-status' }, r.study.closedAt ? `Closed ${r.study.closedAt}: rater links no longer work.` : `Open; rater links expire ${r.study.expiresAt ?? '–'}.`),
         h(
           'div',
           { class: 'scroll' },
@@ -195,6 +203,16 @@ export function resultsPage(id: string): void {
           h('a', { href: exclude ? `/admin/study/${id}` : `/admin/study/${id}?exclude=inattentive` }, exclude ? 'Include all raters' : 'Leave out raters who failed an attention check'),
           h('button', { onclick: () => void download(`/api/admin/studies/${id}/export.csv`, token, `${id}.csv`) }, 'Export CSV'),
           h('button', { onclick: () => void download(`/api/admin/studies/${id}/export.json`, token, `${id}.json`) }, 'Export JSON'),
+          r.study.closedAt
+            ? null
+            : h('button', {
+                id: 'close-study',
+                onclick: async () => {
+                  if (!confirm('Close this study? Rater links stop working; answers given so far are kept.')) return;
+                  await api(`/api/admin/studies/${encodeURIComponent(id)}/close`, { method: 'POST', headers: auth(), body: {} });
+                  resultsPage(id);
+                },
+              }, 'Close study'),
         ),
       ),
     );

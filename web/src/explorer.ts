@@ -60,10 +60,11 @@ export async function explorerPage(): Promise<void> {
 
 function renderClusters(box: HTMLElement, rows: ClusterRow[], diag: Diagnostics | null): void {
   const terms = new Map(diag?.clusters.map((c) => [c.id, c.topTerms]) ?? []);
+  const heads = ['cluster', 'threads', 'train / val / test', 'action mix', 'top terms'];
   const table = h(
     'table',
-    { class: 'data' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'cluster'), h('th', {}, 'threads'), h('th', {}, 'train / val / test'), h('th', {}, 'action mix'), h('th', {}, 'top terms'))),
+    { class: 'data stacked' },
+    h('thead', {}, h('tr', {}, ...heads.map((t) => h('th', {}, t)))),
     h(
       'tbody',
       {},
@@ -71,11 +72,11 @@ function renderClusters(box: HTMLElement, rows: ClusterRow[], diag: Diagnostics 
         h(
           'tr',
           {},
-          h('td', {}, r.cluster),
-          h('td', { class: 'num' }, r.threads),
-          h('td', { class: 'num' }, `${r.splits.train ?? 0} / ${r.splits.validation ?? 0} / ${r.splits.test ?? 0}`),
-          h('td', {}, mixBar(r.actions, r.threads)),
-          h('td', { class: 'terms' }, (terms.get(r.cluster) ?? []).join(', ') || '–'),
+          h('td', { 'data-label': heads[0] }, r.cluster),
+          h('td', { class: 'num', 'data-label': heads[1] }, r.threads),
+          h('td', { class: 'num', 'data-label': heads[2] }, `${r.splits.train ?? 0} / ${r.splits.validation ?? 0} / ${r.splits.test ?? 0}`),
+          h('td', { 'data-label': heads[3] }, mixBar(r.actions, r.threads)),
+          h('td', { class: 'terms', 'data-label': heads[4] }, (terms.get(r.cluster) ?? []).join(', ') || '–'),
         ),
       ),
     ),

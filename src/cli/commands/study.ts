@@ -12,6 +12,7 @@ export default function register(program: Command): void {
     .requiredOption('--release <dir>', 'release folder')
     .requiredOption('--predictions <files...>', 'prediction JSONL files (simpact predict)')
     .requiredOption('--name <name>', 'study name shown to raters')
+    .option('--tasks <file>', 'the tasks file the predictions answer: checks that they were made from this release and K')
     .option('--k <K>', 'partition (default: the smallest K)', intArg('--k', 1))
     .option('--split <name>', 'split the predictions were made on', 'test')
     .option('--raters <n>', 'number of rater links', intArg('--raters', 1), 2)
@@ -20,6 +21,7 @@ export default function register(program: Command): void {
     .option('--attention-checks <n>', 'attention checks per rater', intArg('--attention-checks', 0), 1)
     .option('--no-context', 'show the candidate post without its thread')
     .option('--seed <n>', 'design seed', intArg('--seed', 0), 42)
+    .option('--link-days <n>', 'days until the rater links expire', intArg('--link-days', 1), 30)
     .option('--base-url <url>', 'prefix for the printed links, e.g. http://127.0.0.1:8080', '')
     .option('--json', 'print the created study as JSON')
     .action(async (opts, cmd: Command) => {
@@ -27,8 +29,10 @@ export default function register(program: Command): void {
       const { openRelease, ensureIndexed, ReleaseError } = await import('../../web/release.ts');
       const { createStudy, StudyInputError } = await import('../../web/study/create.ts');
       let predictions;
+      let tasks;
       try {
         predictions = (opts.predictions as string[]).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }));
+        if (opts.tasks) tasks = { name: basename(opts.tasks), text: readFileSync(opts.tasks, 'utf8') };
       } catch (err) {
         throw new CliError(`cannot read a prediction file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.USAGE);
       }
@@ -47,7 +51,8 @@ export default function register(program: Command): void {
           k: opts.k ?? rel.ks[0],
           split: opts.split,
           predictions,
-          settings: { raters: opts.raters, itemsPerRater: opts.itemsPerRater, realShare: opts.realShare, attentionChecks: opts.attentionChecks, showContext: opts.context !== false, seed: opts.seed },
+          tasks,
+          settings: { raters: opts.raters, itemsPerRater: opts.itemsPerRater, realShare: opts.realShare, attentionChecks: opts.attentionChecks, showContext: opts.context !== false, seed: opts.seed, linkDays: opts.linkDays },
         });
         const links = created.raterTokens.map((t) => `${opts.baseUrl}/rate#t=${t}`);
         if (opts.json) printJson({ id: created.id, items: created.items, models: created.models, skipped: created.skipped, raterLinks: links });

@@ -24,6 +24,12 @@ export interface CreateStudyInput {
   k: number;
   split: string;
   predictions: PredictionFile[];
+  /**
+   * The tasks file the predictions answer (`simpact tasks`). Optional; when given, every task's split, thread length
+   * and real target must equal the release's, which catches prediction files made from another release or K (task ids
+   * alone, cluster and line, cannot tell).
+   */
+  tasks?: PredictionFile;
   settings: StudySettings;
 }
 
@@ -77,6 +83,27 @@ function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<
   return out;
 }
 
+interface TaskFacts {
+  split: unknown;
+  threadLength: unknown;
+  truthText: unknown;
+}
+
+function parseTasksFile(f: PredictionFile, problems: string[]): Map<string, TaskFacts> {
+  const out = new Map<string, TaskFacts>();
+  f.text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      const t = JSON.parse(line);
+      if (typeof t?.id !== 'string') throw new Error('no id');
+      out.set(t.id, { split: t.split, threadLength: t.threadLength, truthText: t.truth?.text ?? null });
+    } catch {
+      problems.push(`${f.name}:${i + 1}: not a task line`);
+    }
+  });
+  return out;
+}
+
 function contextOf(thread: any[]): ContextMessage[] {
   const roles = sampleRoles(thread);
   return thread.slice(0, -1).map((m, i) => {
@@ -104,6 +131,7 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
   const skipped: Record<string, number> = {};
   const problems: string[] = [];
   const preds = parsePredictionFiles(input.predictions, skipped, problems);
+  const tasks = input.tasks ? parseTasksFile(input.tasks, problems) : null;
   const candidates: Candidate[] = [];
   for (const p of preds) {
     const m = /^task-(\d+)-(\d+)$/.exec(p.taskId);
@@ -122,6 +150,18 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
     }
     const thread = (JSON.parse(found.record) as { thread: any[] }).thread;
     const last = thread[thread.length - 1];
+    if (tasks) {
+      const t = tasks.get(p.taskId);
+      const releaseText = typeof last?.text === 'string' ? last.text : null;
+      if (!t) {
+        problems.push(`${p.where}: ${p.taskId} is not in the tasks file ${input.tasks!.name}`);
+        continue;
+      }
+      if (t.split !== input.split || t.threadLength !== thread.length || t.truthText !== releaseText) {
+        problems.push(`${p.where}: ${p.taskId} in ${input.tasks!.name} is not this release's thread (made from another release or K?)`);
+        continue;
+      }
+    }
     const real = typeof last?.text === 'string' ? last.text.trim() : '';
     if (!real) {
       skipped.real_post_without_text = (skipped.real_post_without_text ?? 0) + 1;
@@ -140,7 +180,7 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
   const raterTokens = design.assignments.map(() => newToken());
   await insertStudy(
     store,
-    { id, name: input.name.trim(), releaseId: rel.id, k: input.k, split: input.split, settings: JSON.stringify(input.settings) },
+    { id, name: input.name.trim(), releaseId: rel.id, k: input.k, split: input.split, settings: JSON.stringify(input.settings), linkDays: input.settings.linkDays },
     design.items,
     design.assignments.map((items, r) => ({ raterNo: r, tokenHash: hashToken(raterTokens[r]), items })),
   );

@@ -26,9 +26,11 @@ export interface StudySettings {
   realShare: number;
   attentionChecks: number;
   seed: number;
+  /** Days until the rater links expire. */
+  linkDays: number;
 }
 
-export const DEFAULT_SETTINGS: StudySettings = { raters: 2, itemsPerRater: 20, showContext: true, realShare: 0.5, attentionChecks: 1, seed: 42 };
+export const DEFAULT_SETTINGS: StudySettings = { raters: 2, itemsPerRater: 20, showContext: true, realShare: 0.5, attentionChecks: 1, seed: 42, linkDays: 30 };
 
 const CHECKS: { text: string; expected: Answer }[] = [
   { text: 'Attention check: this is not a real post. Please answer “Unsure” for this item.', expected: 'unsure' },
@@ -50,6 +52,7 @@ export function validateSettings(s: StudySettings): string[] {
   if (!Number.isInteger(s.attentionChecks) || s.attentionChecks < 0 || s.attentionChecks > 20) bad.push('attentionChecks must be an integer from 0 to 20');
   if (!Number.isInteger(s.seed) || s.seed < 0) bad.push('seed must be a non-negative integer');
   if (typeof s.showContext !== 'boolean') bad.push('showContext must be true or false');
+  if (!Number.isInteger(s.linkDays) || s.linkDays < 1 || s.linkDays > 365) bad.push('linkDays must be an integer from 1 to 365');
   return bad;
 }
 
