@@ -3,7 +3,7 @@
 // Loop, convergence test (centre shift against tol × mean feature variance, or unchanged labels) and the final
 // relabelling follow scikit-learn's Lloyd, so unconstrained runs (minSize 0) are comparable with sklearn's KMeans.
 import { Rng } from '../util/rng.ts';
-import { DistanceEngine, rowSqNorms, sqDist } from './distance-engine.ts';
+import { DistanceEngine, gatherRows, rowSqNorms, sqDist } from './distance-engine.ts';
 import { kmeansPlusPlus } from './kmeans-plus-plus.ts';
 import { NearestCentres } from './nearest-centres.ts';
 import { repairSizes, type CostProvider } from './size-repair.ts';
@@ -240,9 +240,16 @@ function centreCosts(p: Problem, centres: Float32Array): CostProvider {
         for (let r = 0; r < m; r++) out.set(dense.subarray(points[r] * k, points[r] * k + k), r * k);
         return out;
       }
-      const buf = new Float32Array(m * d);
-      for (let r = 0; r < m; r++) buf.set(data.subarray(points[r] * d, points[r] * d + d), r * d);
-      return rowsOf(buf, m, 0, points);
+      const out = new Float32Array(m * k);
+      const block = DistanceEngine.blockRows(k);
+      const buf = new Float32Array(Math.min(block, m) * d);
+      for (let s = 0; s < m; s += block) {
+        const rows = Math.min(block, m - s);
+        const idx = points.subarray(s, s + rows);
+        gatherRows(data, d, idx, 0, rows, buf);
+        out.set(await rowsOf(buf, rows, 0, idx), s * k);
+      }
+      return out;
     },
   };
 }

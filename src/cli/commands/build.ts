@@ -27,7 +27,7 @@ export default function register(program: Command): void {
     .description('Build the persona dataset release: filters, clusters, threads, privacy, BluePrint JSONL + Parquet + card, audit')
     .argument('[inputs...]', 'Jetstream files or folders to ingest first (optional: the store may already hold the events)')
     .requiredOption('--out <dir>', 'release folder (written atomically; an existing release is replaced)')
-    .option('--k <list>', 'cluster counts to release, comma-separated', intListArg('--k', 1), [2, 25, 100, 1000])
+    .addOption(new Option('--k <list>', 'cluster counts to release, comma-separated (1 = one cluster, no clustering)').argParser(intListArg('--k', 1)).default([2, 25, 100, 1000], '2,25,100,1000'))
     .option('--chain-k <n>', 'the K whose clusters group conversation trees in same-cluster scope (the reference: 25)', intArg('--chain-k', 1), 25)
     .addOption(new Option('--compat <ref>', 'reproduce a reference implementation exactly').choices(['blueprint']))
     .addOption(new Option('--scope <scope>', 'which users a conversation tree may link').choices(['same-cluster', 'all']).default('same-cluster'))
