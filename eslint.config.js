@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.simpact/**', 'dist/**', 'web/dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.simpact/**', 'dist/**', 'web/dist/**', 'coverage/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -125,6 +125,10 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
 
     const partitions = parts.ks.map((k) => ({ k, clusterOf: parts.byK.get(k)! }));
     const stats = await writeReleaseFiles(opened.tmp, priv.threads, partitions, { seed: o.seed, fractions: o.split }, o.parquet ? (files, dest) => releaseJsonlToParquet(store, files, dest) : null);
+    if (parts.stage) {
+      const { writeClusterDiagnostics } = await import('../cluster/diagnostics-write.ts');
+      await writeClusterDiagnostics(parts.stage, join(opened.tmp, 'diagnostics'));
+    }
     lap('write');
 
     const actions: Partial<Record<ActionKey, number>> = {};
@@ -139,6 +143,7 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
       ks: parts.ks,
       chainK,
       clustering: parts.method,
+      ...(parts.embedder ? { embedder: parts.embedder } : {}),
       languages: o.languages,
       keywords: o.keywords === 'none' ? 'none' : o.keywords === 'default' ? 'built-in political list' : 'custom list',
       minPosts: o.minPosts,

@@ -34,6 +34,12 @@ export function renderCard(m: ReleaseManifest): string {
     '| `splits/{K}_clusters/{train,validation,test}.jsonl` | the split of every thread: `{"cluster_id": c, "line": i}` = 0-based line i of `cluster_c.jsonl` |',
   );
   if (s.parquet) out.push('| `data/{K}_clusters/{split}.parquet` | the same threads as Parquet (zstd), columns `thread`, `cluster_id` |');
+  if (s.embedder) {
+    out.push(
+      '| `diagnostics/clustering.json`, `diagnostics/clusters-k{K}.json` | per K: sizes, inertia, sampled silhouette, top TF-IDF terms, medoid posts (PII-scrubbed), action mix, 2-D PCA points |',
+      '| `diagnostics/clusters-k{K}-pca.{svg,png}` | the PCA projection of user vectors coloured by cluster |',
+    );
+  }
   out.push('| `release.json` | counts, settings, seeds, simpact version, input fingerprint (the completion marker) |', '');
   out.push(
     'Message keys, in order: `relative_integer_time` (global rank of the message instance by time), `text` (PII-scrubbed),',
@@ -85,6 +91,9 @@ export function renderCard(m: ReleaseManifest): string {
     `- mode: ${s.compat ? 'reference-compatible (`--compat blueprint`)' : 'default (reference bugs fixed; see docs/reference-differences.md)'}`,
     `- conversation scope: ${s.scope}${s.scope === 'same-cluster' ? ` (trees only link users of one cluster of K=${s.chainK}; every K re-splits those threads by the acting user's cluster)` : ''}`,
     `- K: ${s.ks.join(', ')}; clustering: ${s.clustering}`,
+    ...(s.embedder
+      ? [`- embedder: \`${s.embedder.id}\` (${s.embedder.dim} dimensions); settings: \`${JSON.stringify(s.embedder.settings)}\``]
+      : []),
     `- languages: ${s.languages === 'blueprint' ? 'langs exactly ["en"] (BluePrint)' : s.languages.join(', ')}; keywords: ${s.keywords}; users need ≥ ${s.minPosts} matching posts+replies`,
     `- seeds: split ${m.seeds.split}${m.seeds.clustering === null ? '' : `, clustering ${m.seeds.clustering}`}`,
     `- input fingerprint: \`${m.inputFingerprint}\``,

@@ -1,6 +1,7 @@
 // The user → cluster partitions the release is split by: the clustering stage's per-K assignments, or one cluster
 // (K=1) when no K above 1 is asked for.
 import type { Activity } from '../bluesky/activity.ts';
+import type { ClusteringResult } from '../cluster/stage.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -11,6 +12,10 @@ export interface ClusterPartitions {
   /** How the partitions were made, for the dataset card. */
   method: string;
   seed: number | null;
+  /** The embedder of the user vectors (id, secret-free spec, settings), for the dataset card. */
+  embedder?: { id: string; spec: Record<string, unknown>; settings: Record<string, unknown>; dim: number };
+  /** The clustering stage's result, from which the release's diagnostics are written. */
+  stage?: ClusteringResult;
 }
 
 export interface ClusterRequest {
@@ -69,5 +74,7 @@ export async function clusterUsers(store: Store, activity: Activity, users: Read
     byK,
     method: `size-constrained k-means (minimum ${res.settings.minSize} users per cluster, seed ${res.settings.seed}) over ${res.embedder.id} user vectors${deviations}`,
     seed: res.seeds.kmeans,
+    embedder: { id: res.embedder.id, spec: res.embedder.spec, settings: res.embedder.settings, dim: res.embedder.dim },
+    stage: res,
   };
 }

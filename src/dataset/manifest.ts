@@ -32,6 +32,8 @@ export interface ReleaseSettings {
   /** The K whose clusters group conversation trees in same-cluster scope (the reference uses its K=25 run). */
   chainK: number;
   clustering: string;
+  /** The embedder behind the clusters (absent for a single cluster). */
+  embedder?: { id: string; spec: Record<string, unknown>; settings: Record<string, unknown>; dim: number };
   languages: 'blueprint' | string[];
   keywords: string;
   minPosts: number;

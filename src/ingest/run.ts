@@ -1,5 +1,5 @@
 // The `simpact ingest` command's body: opens the store, ingests, reports problems and progress on stderr.
-import { limitStoreMemory } from '../store/events.ts';
+import { configureBulkLoad } from '../store/events.ts';
 import { Store } from '../store/store.ts';
 import { Progress, stderrLogger } from '../util/log.ts';
 import { formatProblem, ingestPaths, type IngestSummary } from './ingest.ts';
@@ -13,12 +13,14 @@ export interface RunIngestOptions {
   /** DuckDB memory cap in MB (default 192: its buffer pool otherwise keeps caching written blocks, so peak RSS
    *  would grow with the store; loads spill to disk past the cap). */
   memoryMB?: number;
+  /** DuckDB threads (default 1: the JavaScript parser runs on another core meanwhile). */
+  threads?: number;
 }
 
 export async function runIngest(o: RunIngestOptions): Promise<IngestSummary> {
   const log = stderrLogger({ quiet: o.quiet });
   const store = await Store.open(o.db);
-  await limitStoreMemory(store, o.memoryMB ?? 192);
+  await configureBulkLoad(store, { memoryMB: o.memoryMB ?? 192, threads: o.threads ?? 1 });
   const progress = new Progress('ingest', { enabled: o.quiet ? false : undefined });
   let summary: IngestSummary;
   try {

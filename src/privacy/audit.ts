@@ -121,6 +121,9 @@ const EPOCH_RANGES: [LeakKind, number, number][] = [
 ];
 
 const JSON_STRING_RE = /"(?:[^"\\]|\\.)*"/g;
+/** Always allowed: the W3C namespace URLs every SVG plot carries (they identify no one). */
+const STANDARD_ALLOW: RegExp[] = [/^https?:\/\/www\.w3\.org\/(?:2000\/svg|1999\/xlink|XML\/1998\/namespace)\/?$/];
+
 const ENGINE_KINDS: Record<string, LeakKind> = { EMAIL_ADDRESS: 'email', URL: 'url', PHONE_NUMBER: 'phone', USERNAME: 'handle' };
 
 class LineScanner {
@@ -133,7 +136,7 @@ class LineScanner {
     this.engine = createPiiEngine({ entities: Object.keys(ENGINE_KINDS) });
     this.secrets = opts.secret ? secretForms(opts.secret) : [];
     this.needles = (opts.extraNeedles ?? []).filter((n) => n.length >= 3);
-    this.allow = opts.allow ?? [];
+    this.allow = [...STANDARD_ALLOW, ...(opts.allow ?? [])];
   }
 
   scan(line: string, isJson: boolean, file: string, lineNo: number, out: Leak[]): void {
