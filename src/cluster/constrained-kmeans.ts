@@ -80,12 +80,13 @@ export async function constrainedKMeans(
   if (!Number.isInteger(nInit) || nInit < 1) throw new Error(`constrained k-means: nInit must be a positive integer (got ${nInit})`);
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new Error(`constrained k-means: maxIter must be a positive integer (got ${maxIter})`);
   if (!(tol >= 0)) throw new Error(`constrained k-means: tol must be >= 0 (got ${tol})`);
-  validateValues(data, n, d, opts.allowZeroRows ?? false);
+  const xNorm = rowSqNorms(data, n, d);
+  validateValues(data, n, d, xNorm, opts.allowZeroRows ?? false);
 
   const engine = await DistanceEngine.create(opts.threads ?? 2);
   try {
-    const problem: Problem = { data, n, d, k, minSize, maxSize, xNorm: rowSqNorms(data, n, d), engine };
-    const tolAbs = tol * meanVariance(data, n, d);
+    const problem: Problem = { data, n, d, k, minSize, maxSize, xNorm, engine };
+    const tolAbs = tol * meanVariance(data, n, d, xNorm);
     const rng = new Rng(seed);
     let best: Omit<ConstrainedKMeansResult, 'seconds'> | undefined;
     for (let init = 0; init < nInit; init++) {
@@ -100,18 +101,18 @@ export async function constrainedKMeans(
   }
 }
 
-function meanVariance(data: Float32Array, n: number, d: number): number {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let q = 0; q < d; q++) mean[q] += data[i * d + q];
-  for (let q = 0; q < d; q++) mean[q] /= n;
-  let total = 0;
+/** Mean per-feature variance, Σ‖x‖²/n − ‖mean‖² over d (float64 sums; one pass for the mean). */
+function meanVariance(data: Float32Array, n: number, d: number, xNorm: Float64Array): number {
+  const sum = new Float64Array(d);
   for (let i = 0; i < n; i++) {
-    for (let q = 0; q < d; q++) {
-      const v = data[i * d + q] - mean[q];
-      total += v * v;
-    }
+    const o = i * d;
+    for (let q = 0; q < d; q++) sum[q] += data[o + q];
   }
-  return total / (n * d);
+  let sq = 0;
+  for (const v of xNorm) sq += v;
+  let meanSq = 0;
+  for (let q = 0; q < d; q++) meanSq += (sum[q] / n) ** 2;
+  return Math.max(0, sq / n - meanSq) / d;
 }
 
 async function lloyd(

@@ -35,21 +35,23 @@ export function validateBounds({ k, minSize, maxSize }: SizeBounds, n: number): 
   }
 }
 
-/** Throws on NaN/±Inf (naming the first bad row) and, unless allowed, on all-zero rows. */
-export function validateValues(data: Float32Array, n: number, d: number, allowZeroRows: boolean): void {
+/**
+ * Throws on NaN/±Inf (naming the first bad row and column) and, unless allowed, on all-zero rows. Works from the
+ * squared row norms (computed in float64, so a row's norm is finite exactly when all its values are, and zero exactly
+ * when all its values are zero), so the data is read again only for a bad row.
+ */
+export function validateValues(data: Float32Array, n: number, d: number, xNorm: Float64Array, allowZeroRows: boolean): void {
   let zeroRows = 0;
   let firstZero = -1;
   for (let i = 0; i < n; i++) {
-    let zero = true;
-    const o = i * d;
-    for (let q = 0; q < d; q++) {
-      const v = data[o + q];
-      if (!Number.isFinite(v)) {
-        throw new Error(`constrained k-means: row ${i} (0-based), column ${q} is ${v}; vectors must be finite`);
+    const norm = xNorm[i];
+    if (!Number.isFinite(norm)) {
+      for (let q = 0; q < d; q++) {
+        const v = data[i * d + q];
+        if (!Number.isFinite(v)) throw new Error(`constrained k-means: row ${i} (0-based), column ${q} is ${v}; vectors must be finite`);
       }
-      if (v !== 0) zero = false;
     }
-    if (zero) {
+    if (norm === 0) {
       zeroRows++;
       if (firstZero < 0) firstZero = i;
     }

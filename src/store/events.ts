@@ -231,7 +231,7 @@ async function loadBatch(store: Store, b: Batch, opts: AppendOptions): Promise<A
       return { inserted, duplicates: dropped };
     });
   } finally {
-    for (const t of ['stage_events', 'dropped_events']) await store.run(`DROP TABLE IF EXISTS temp.${t}`);
+    for (const t of ['stage_events', 'dropped_events', 'rare_events']) await store.run(`DROP TABLE IF EXISTS temp.${t}`);
   }
 }
 
@@ -273,8 +273,11 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
       FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
       ORDER BY f.seq`);
   }
-  // Rare kinds: their few fields come from the raw JSON.
-  const fromRaw = (where: string) => `(SELECT * FROM raw_events WHERE seq > ${base} AND ${where})`;
+  // Rare kinds: their few fields come from the raw JSON, gathered from the new raw rows in one scan.
+  const rareKinds = `kind <> 'commit' OR (${POST} AND operation = 'update') OR (collection = 'app.bsky.actor.profile' AND operation <> 'delete')`;
+  await store.run('DROP TABLE IF EXISTS temp.rare_events');
+  await store.run(`CREATE TEMP TABLE rare_events AS SELECT * FROM raw_events WHERE seq > ${base} AND (${rareKinds})`);
+  const fromRaw = (where: string) => `(SELECT * FROM rare_events WHERE ${where})`;
   await store.run(`INSERT INTO post_updates
     SELECT seq, did, rkey, time_us, json_extract_string(raw, '$.commit.record.text'),
            TRY_CAST(json_extract(raw, '$.commit.record.langs') AS VARCHAR[])
@@ -300,6 +303,7 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
     SELECT seq, did, time_us, event_seq, TRY_CAST(json_extract(raw, '$.account.active') AS BOOLEAN),
            json_extract_string(raw, '$.account.status'), json_extract_string(raw, '$.account.time')
     FROM ${fromRaw(`kind = 'account'`)} ORDER BY seq`);
+  await store.run('DROP TABLE temp.rare_events');
 }
 
 async function setCursor(store: Store, cursor: { name: string; timeUs: number }): Promise<void> {

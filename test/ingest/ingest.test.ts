@@ -105,6 +105,11 @@ test('real data: every collection and operation of both fixtures maps to the rig
     const stats = await s.all("SELECT count(*) n FROM raw_events WHERE cls = 'unknown'");
     assert.ok(num(stats[0].n) > 0 && num(stats[0].n) <= unknown);
     assert.equal(num((await s.all("SELECT count(*) n FROM raw_events WHERE kind = 'identity'"))[0].n) >= 2, true);
+    const profiles = num((await s.all("SELECT count(*) n FROM raw_events WHERE cls = 'profile_update'"))[0].n);
+    assert.ok(profiles >= 2);
+    assert.equal(num((await s.all('SELECT count(*) n FROM profile_changes'))[0].n), profiles);
+    assert.ok(num((await s.all('SELECT count(*) n FROM post_updates'))[0].n) >= 1);
+    assert.ok(num((await s.all('SELECT count(*) n FROM account_events WHERE active IS NOT NULL'))[0].n) >= 2);
   });
 });
 
