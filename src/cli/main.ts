@@ -37,9 +37,33 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       process.stderr.write(`simpact: ${err.message}\n`);
       return err.exitCode;
     }
+    const sys = systemErrorMessage(err);
+    if (sys && !process.env.SIMPACT_DEBUG) {
+      process.stderr.write(`simpact: ${sys.message}\n`);
+      return sys.exitCode;
+    }
     process.stderr.write(`simpact: ${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT.FAILURE;
   }
+}
+
+const SYSTEM_ERRORS: Record<string, [string, number]> = {
+  ENOENT: ['no such file or directory', EXIT.USAGE],
+  EACCES: ['permission denied', EXIT.FAILURE],
+  EPERM: ['operation not permitted', EXIT.FAILURE],
+  EISDIR: ['is a directory', EXIT.USAGE],
+  ENOTDIR: ['a part of the path is not a directory', EXIT.USAGE],
+  ENOSPC: ['no space left on the device', EXIT.FAILURE],
+  EMFILE: ['too many open files', EXIT.FAILURE],
+};
+
+/** File-system errors the user can act on, as one line without a stack (SIMPACT_DEBUG=1 shows the stack). */
+function systemErrorMessage(err: unknown): { message: string; exitCode: number } | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  const known = e?.code ? SYSTEM_ERRORS[e.code] : undefined;
+  if (!known) return undefined;
+  const where = e?.path ? `${e.path}: ` : '';
+  return { message: `${where}${known[0]} (${e?.syscall ?? 'io'})`, exitCode: known[1] };
 }
 
 const isEntry = process.argv[1] && /(?:^|[\\/])(?:main\.ts|simpact(?:\.js)?)$/.test(process.argv[1]);

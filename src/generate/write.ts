@@ -1,5 +1,6 @@
 // Writes generated events to a file (buffered, constant memory) and says loudly that they are synthetic.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { generateEvents, type SyntheticOptions } from './generate.ts';
 import { loadTexts } from './texts.ts';
 
@@ -24,6 +25,7 @@ export interface SyntheticSummary {
 export function generateFile(o: SyntheticFileOptions): SyntheticSummary {
   const started = performance.now();
   const texts = loadTexts(o.textsPath);
+  mkdirSync(dirname(o.out), { recursive: true });
   const fd = openSync(o.out, 'w');
   let bytes = 0;
   let n = 0;

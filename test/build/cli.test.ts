@@ -39,3 +39,18 @@ test('build exit codes: leak 3, not a release 1, missing compat secret 2', () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('generate creates missing folders (the demo on a fresh clone); a missing input file is one line, exit 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-gen-cli-'));
+  try {
+    const out = join(dir, 'not', 'yet', 'there.jsonl');
+    const gen = simpact(['generate', '--users', '20', '--events', '200', '--seed', '7', '--out', out], {});
+    assert.equal(gen.status, 0, gen.stderr);
+    assert.ok(existsSync(out));
+    const missing = simpact(['--db', join(dir, 's.duckdb'), 'build', '--out', join(dir, 'rel'), '--opt-out', join(dir, 'no-such-list.txt'), out], { SIMPACT_SECRET: 'cli-test-secret-0123456789' });
+    assert.equal(missing.status, 2, missing.stderr);
+    assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace for a file the user named');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
