@@ -59,7 +59,7 @@ export function validateValues(data: Float32Array, n: number, d: number, xNorm: 
   if (zeroRows > 0 && !allowZeroRows) {
     throw new Error(
       `constrained k-means: ${zeroRows} all-zero vector(s), the first at row ${firstZero} (0-based); ` +
-        'zero vectors usually mean an empty text was embedded: drop those rows, or pass allowZeroRows to keep them',
+        'zero vectors usually mean an empty text was embedded: drop those rows, or keep them with --allow-zero-vectors (allowZeroRows in the API)',
     );
   }
 }

@@ -45,6 +45,14 @@ test('simpact cluster --vectors writes labels per K and reports sizes, inertia, 
     const nan = simpact(['cluster', '--vectors', vectors, '--k', '2', '--out', out]);
     assert.equal(nan.status, 2);
     assert.match(nan.stderr, /row 3 \(0-based\), column 1 is NaN/);
+    data[3 * d + 1] = 0;
+    data.fill(0, 5 * d, 6 * d);
+    writeNpy(vectors, data, [n, d]);
+    const zero = simpact(['cluster', '--vectors', vectors, '--k', '2', '--out', out]);
+    assert.equal(zero.status, 2);
+    assert.match(zero.stderr, /1 all-zero vector\(s\), the first at row 5 .*keep them with --allow-zero-vectors/);
+    const kept = simpact(['cluster', '--vectors', vectors, '--k', '2', '--n-init', '1', '--allow-zero-vectors', '--out', out]);
+    assert.equal(kept.status, 0, kept.stderr);
     const missing = simpact(['cluster', '--vectors', join(dir, 'nope.npy'), '--k', '2']);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /no such file/);

@@ -116,3 +116,29 @@ test('bad input is refused with clear messages', async () => {
   const ok = await constrainedKMeans(zero, 20, d, { k: 2, minSize: 1, allowZeroRows: true, nInit: 1 });
   assert.equal(ok.labels.length, 20);
 });
+
+// The size-repair test checks n = 2000 with float64 costs; this one runs float32 data through the whole engine
+// (distances, bounds, repair, final relabelling) at the issue's largest size and checks the final assignment.
+test('n = 2000, K = 20, float32 data through the real engine: the final assignment is the exact LP optimum', async () => {
+  const n = 2000;
+  const d = 16;
+  const k = 20;
+  const minSize = 70;
+  const data = blobs(11, n, d, 12);
+  const res = await constrainedKMeans(data, n, d, { k, minSize, nInit: 2, maxIter: 100, seed: 5 });
+  for (const s of res.sizes) assert.ok(s >= minSize, `cluster of ${s} < ${minSize}`);
+  assert.equal(res.sizes.reduce((a, b) => a + b, 0), n);
+  // The minimum must bind at the end: some points are not in their nearest cluster.
+  let displaced = 0;
+  let cost = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (sqDist(data, i, res.centroids, j, d) < sqDist(data, i, res.centroids, best, d)) best = j;
+    if (sqDist(data, i, res.centroids, best, d) < sqDist(data, i, res.centroids, res.labels[i], d)) displaced++;
+    cost += sqDist(data, i, res.centroids, res.labels[i], d);
+  }
+  assert.ok(displaced > 0, 'the minimum size should bind on this data');
+  assert.ok(Math.abs(cost - res.inertia) <= 1e-6 * cost, `inertia ${res.inertia} vs recomputed ${cost}`);
+  const opt = await lpAssignmentCost(data, n, d, res.centroids, k, minSize, Infinity);
+  assert.ok(Math.abs(cost - opt) <= 1e-6 * opt, `assignment ${cost} vs LP optimum ${opt}`);
+});
