@@ -52,8 +52,17 @@ export function quotedUri(record: Record<string, unknown> | undefined): string |
   return undefined;
 }
 
+/** Python truthiness of a JSON value (the reference's tests are Python `if x:`). */
+export function pyTruthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object') return Object.keys(v).length > 0;
+  return true;
+}
+
 export interface ClassifyOptions {
-  /** Reproduce the reference: quotes of `recordWithMedia` are not recognised as quotes. */
+  /** Reproduce the reference: `embed.record` truthy makes a quote (recordWithMedia too), whose target is read from
+   *  `embed.record.uri` only. */
   compatBlueprint?: boolean;
 }
 
@@ -68,8 +77,9 @@ export function classifyCommit(
       if (operation === 'delete') return 'post_delete';
       if (operation === 'update') return 'post_update';
       const embed = record?.embed as Record<string, unknown> | undefined;
+      // The reference tests `record.embed.record` for truth, which a recordWithMedia quote passes too.
       const isQuote = opts.compatBlueprint
-        ? Boolean(embed && typeof embed === 'object' && embed.record && typeof (embed.record as Record<string, unknown>).uri === 'string')
+        ? Boolean(embed && typeof embed === 'object' && pyTruthy(embed.record))
         : quotedUri(record) !== undefined;
       if (isQuote) return 'quote'; // checked before reply, as in the reference
       if (record && typeof record.reply === 'object' && record.reply !== null) return 'reply';

@@ -53,11 +53,17 @@ export function jetstreamShapeError(v: unknown): string | null {
       return null;
     }
     case 'identity':
-      return typeof e.identity === 'object' && e.identity !== null ? null : 'identity event without "identity"';
-    case 'account':
-      return typeof e.account === 'object' && e.account !== null ? null : 'account event without "account"';
+    case 'account': {
+      const inner = e[e.kind] as Record<string, unknown> | undefined;
+      if (typeof inner !== 'object' || inner === null) return `${e.kind} event without "${e.kind}"`;
+      // seq is part of the event's identity (deduplication): without it two different events would look alike.
+      if (typeof inner.seq !== 'number' || !Number.isSafeInteger(inner.seq)) return `${e.kind} event without a numeric "${e.kind}.seq"`;
+      return null;
+    }
     default:
-      return `unknown event kind ${JSON.stringify(e.kind)}`;
+      return typeof e.kind === 'string' && e.kind.length <= 40 && /^[\w.-]*$/.test(e.kind)
+        ? `unknown event kind "${e.kind}"`
+        : 'missing or unknown event "kind"';
   }
 }
 

@@ -1,6 +1,7 @@
 // `simpact collect`: the collector on the store, with signals, the TTY status line, and the exit rules.
 import { CliError, EXIT } from '../cli/exit-codes.ts';
 import { Progress, isInteractive, stderrLogger, type Logger } from '../util/log.ts';
+import { recordIngestRun } from '../store/events.ts';
 import { Store } from '../store/store.ts';
 import { Collector, DEFAULT_REWIND_US, type CollectStats, type CollectSummary } from './collector.ts';
 import { PUBLIC_JETSTREAMS, filterError, normaliseEndpoint, type SubscribeFilter } from './endpoints.ts';
@@ -86,6 +87,12 @@ export async function runCollect(o: RunCollectOptions): Promise<CollectSummary> 
     summary = await collector.run().catch((err: Error) => {
       throw new CliError(`collect: storing a batch in ${o.db} failed (${scrub(err.message)}); the batches committed before are kept`, EXIT.FAILURE);
     });
+    if (summary.received > 0 || summary.malformed > 0) {
+      await recordIngestRun(store, {
+        sources: 1, lines: summary.received + summary.malformed, inserted: summary.stored, duplicates: summary.duplicates,
+        malformed: summary.malformed, fileProblems: 0, origin: 'collect',
+      });
+    }
   } finally {
     clearInterval(draw);
     for (const s of STOP_SIGNALS) process.off(s, onSignal);

@@ -6,7 +6,7 @@ import { EventStager, recordIngestRun, type AppendResult } from '../store/events
 import type { Store } from '../store/store.ts';
 import { groupedEvents, isGroupedObject, looksGrouped } from './grouped.ts';
 import { LineSplitter, MAX_LINE_BYTES } from './lines.ts';
-import { detectCompression, expandPaths, readDecompressed } from './sources.ts';
+import { detectCompression, expandPaths, readDecompressed, startsLikeJson } from './sources.ts';
 
 export type IngestProblemKind = 'json' | 'not-jetstream' | 'too-long' | 'utf8' | 'unstorable' | 'file';
 
@@ -74,9 +74,9 @@ class LoadFailure extends Error {
   }
 }
 
-/** A pretty-printed JSON document: its first non-blank line is a lone `{` or `[`. */
+/** A whole-file JSON document: an array (JSONL never starts with `[`), or an object pretty-printed from a lone `{`. */
 function looksLikeDocument(head: string): boolean {
-  return /^\uFEFF?\s*[[{]\s*\n/.test(head);
+  return /^\uFEFF?\s*\[/.test(head) || /^\uFEFF?\s*\{\s*\n/.test(head);
 }
 
 export async function ingestPaths(store: Store, paths: string[], opts: IngestOptions = {}): Promise<IngestSummary> {
@@ -109,12 +109,12 @@ class IngestRun {
   }
 
   async run(paths: string[]): Promise<IngestSummary> {
-    const { files, missing, skipped } = expandPaths(paths);
+    const { files, missing, skipped, sniff } = expandPaths(paths);
     this.s.skippedFiles = skipped;
     for (const m of missing) this.problem({ file: m.path, kind: 'file', reason: m.reason });
     for (const f of files) {
       this.s.files++;
-      await this.ingestFile(f);
+      await this.ingestFile(f, sniff.has(f));
     }
     try {
       await this.load();
@@ -125,9 +125,10 @@ class IngestRun {
     this.s.bytes = this.bytesDone;
     this.s.seconds = (performance.now() - this.started) / 1000;
     this.s.eventsPerSecond = this.s.seconds > 0 ? Math.round(this.s.events / this.s.seconds) : 0;
-    if (this.s.events > 0 || this.s.malformed > 0) {
+    if (this.s.events > 0 || this.s.malformed > 0 || this.s.fileProblems > 0) {
       await recordIngestRun(this.store, {
         sources: this.s.files, lines: this.s.lines, inserted: this.s.inserted, duplicates: this.s.duplicates, malformed: this.s.malformed,
+        fileProblems: this.s.fileProblems, origin: 'ingest',
       });
     }
     return this.s;
@@ -171,7 +172,7 @@ class IngestRun {
     else this.s.events++;
   }
 
-  private async ingestFile(file: string): Promise<void> {
+  private async ingestFile(file: string, sniff = false): Promise<void> {
     let firstLine = true;
     let grouped: unknown = null;
     const splitter = new LineSplitter(
@@ -213,6 +214,12 @@ class IngestRun {
     }
     try {
       const head = await this.readHead(chunks);
+      if (sniff && !head.error && !startsLikeJson(head.text)) {
+        this.s.files--;
+        this.s.skippedFiles++;
+        await chunks.return(undefined);
+        return;
+      }
       if (!head.error && (looksGrouped(head.text) || looksLikeDocument(head.text))) {
         await this.ingestDocument(file, head.chunks, chunks);
         return;

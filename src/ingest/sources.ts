@@ -23,18 +23,29 @@ export interface ExpandResult {
   missing: { path: string; reason: string }[];
   /** Files inside directories that were passed over (other extensions). */
   skipped: number;
+  /** Extensionless files found by a directory walk: ingested only when their content starts like JSON (a README or
+   *  LICENSE in a data tree is passed over, not reported line by line). */
+  sniff: Set<string>;
+}
+
+/** A walked extensionless file is JSON when its first non-blank character is `{` or `[` (compressed files are
+ *  judged after decompression). */
+export function startsLikeJson(head: string): boolean {
+  return /^\uFEFF?\s*[[{]/.test(head) || head.trim() === '';
 }
 
 /** Expands paths (files as given; directories recursively, in sorted order) into the files to ingest. */
 export function expandPaths(paths: string[]): ExpandResult {
-  const out: ExpandResult = { files: [], missing: [], skipped: 0 };
+  const out: ExpandResult = { files: [], missing: [], skipped: 0, sniff: new Set() };
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const p = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.')) walk(p);
-      } else if (entry.isFile() && isIngestibleName(entry.name)) out.files.push(p);
-      else out.skipped++;
+      } else if (entry.isFile() && isIngestibleName(entry.name)) {
+        out.files.push(p);
+        if (!entry.name.includes('.')) out.sniff.add(p);
+      } else out.skipped++;
     }
   };
   for (const p of paths) {

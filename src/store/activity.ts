@@ -4,14 +4,19 @@ import type { Action, Activity, Post } from '../bluesky/activity.ts';
 import { num, type Row, type Store } from './store.ts';
 
 export interface LoadActivityOptions {
-  /** Reproduce the reference: quotes of `recordWithMedia` are ordinary posts/replies, not quotes. */
+  /** Reproduce the reference: a post is a quote when `embed.record` is truthy, and the quoted post is read from
+   *  `embed.record.uri` only, so a quote with media is a quote whose target is never found (the thread is dropped). */
   compatBlueprint?: boolean;
 }
 
 const POST_COLLECTION = 'app.bsky.feed.post';
 
 export async function loadActivity(store: Store, opts: LoadActivityOptions = {}): Promise<Activity> {
-  const isQuote = opts.compatBlueprint ? 'quote_compat' : 'quote_uri IS NOT NULL';
+  const isQuote = opts.compatBlueprint ? 'coalesce(embed_record, quote_compat)' : 'quote_uri IS NOT NULL';
+  const quoteTarget = opts.compatBlueprint ? 'CASE WHEN quote_compat THEN quote_uri END' : 'quote_uri';
+  const quoteUnresolved = opts.compatBlueprint
+    ? "CASE WHEN NOT quote_compat THEN 'quoted post not at embed.record.uri (reference lookup)' END"
+    : 'NULL';
   const postRows = await store.all(`
     SELECT did, rkey, time_us, seq, is_reply, coalesce(text, '') AS text, coalesce(langs, []) AS langs, reply_parent, reply_root
     FROM posts WHERE NOT (${isQuote}) ORDER BY time_us, seq`);
@@ -58,7 +63,7 @@ export async function loadActivity(store: Store, opts: LoadActivityOptions = {})
       UNION ALL ${undo('unrepost', 'reposts', 'app.bsky.feed.repost', 'subject_uri')}
       UNION ALL ${undo('unfollow', 'follows', 'app.bsky.graph.follow', 'subject_did')}
       UNION ALL ${undo('unblock', 'blocks', 'app.bsky.graph.block', 'subject_did')}
-      UNION ALL SELECT 'quote', did, rkey, time_us, seq, quote_uri, NULL, coalesce(text, ''), coalesce(langs, []), NULL
+      UNION ALL SELECT 'quote', did, rkey, time_us, seq, ${quoteTarget}, NULL, coalesce(text, ''), coalesce(langs, []), ${quoteUnresolved}
         FROM posts WHERE ${isQuote}
       UNION ALL SELECT 'post_update', did, rkey, time_us, seq, 'at://' || did || '/${POST_COLLECTION}/' || rkey, NULL,
         coalesce(text, ''), coalesce(langs, []), CASE WHEN NOT ${seenPost} THEN 'original post not seen' END

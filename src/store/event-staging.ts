@@ -7,7 +7,7 @@
 // Fields are separated by \x01, which a valid JSON line cannot contain (JSON forbids raw control characters in
 // strings and allows only space, tab, CR and LF between tokens), so raw lines go in verbatim without quoting.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { classifyCommit, quotedUri } from '../bluesky/actions.ts';
+import { classifyCommit, pyTruthy, quotedUri } from '../bluesky/actions.ts';
 import type { JetstreamEvent } from '../bluesky/jetstream-event.ts';
 
 export const SEP = '\x01';
@@ -29,7 +29,8 @@ export const KEY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['src', 'INTEGER'],
 ];
 
-/** Columns of a posts line (CSV-quoted text fields). `langs` is comma-joined (absent: NULL), `facets` JSON text. */
+/** Columns of a posts line (CSV-quoted text fields). `langs` is `:` then the tags comma-joined (so `[]` is `:`; absent:
+ *  an empty field, NULL), `facets` JSON text. */
 export const POST_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['ord', 'BIGINT'],
   ['text', 'VARCHAR'],
@@ -42,8 +43,11 @@ export const POST_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 
 /** flags bit: the post create has a `reply` object. */
 export const FLAG_REPLY = 1;
-/** flags bit: `embed.record.uri` is a string (the only quote shape the reference recognises). */
+/** flags bit: `embed.record.uri` is a string (the only quote URI the reference can read). */
 export const FLAG_QUOTE_COMPAT = 2;
+/** flags bit: `embed.record` is truthy in Python's sense (the reference's quote test, recordWithMedia included). */
+export const FLAG_EMBED_RECORD = 4;
+
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f]/;
@@ -111,6 +115,7 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
         const embed = record.embed as Record<string, unknown> | undefined;
         const er = embed && typeof embed === 'object' ? (embed.record as Record<string, unknown> | undefined) : undefined;
         if (er && typeof er === 'object' && typeof er.uri === 'string') flags |= FLAG_QUOTE_COMPAT;
+        if (embed && typeof embed === 'object' && pyTruthy(embed.record)) flags |= FLAG_EMBED_RECORD;
         post = postLine(ord, record, flags & FLAG_REPLY ? reply : undefined);
       } else {
         const sub = record.subject as unknown;
@@ -140,7 +145,7 @@ function postLine(ord: number, record: Record<string, unknown>, reply: Record<st
   const parent = reply && typeof reply.parent === 'object' && reply.parent ? str(reply.parent.uri) : '';
   const root = reply && typeof reply.root === 'object' && reply.root ? str(reply.root.uri) : '';
   const facets = record.facets === undefined ? '' : quoted(JSON.stringify(record.facets));
-  return [ord, quoted(str(record.text)), langs ? quoted(langs.join(',')) : '', clean(parent), clean(root), facets, quoted(str(record.createdAt))].join(SEP);
+  return [ord, quoted(str(record.text)), langs ? quoted(`:${langs.join(',')}`) : '', clean(parent), clean(root), facets, quoted(str(record.createdAt))].join(SEP);
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -71,6 +71,16 @@ export const eventsSchema: SchemaModule = {
      CREATE VIEW resolved_post_updates AS
        SELECT u.*, p.seq AS original_seq, p.text AS original_text
        FROM post_updates u LEFT JOIN posts p ON p.did = u.did AND p.rkey = u.rkey;`,
+    // The reference's quote test (`record.embed.record` truthy), which recordWithMedia quotes pass as well although
+    // their URI sits one level deeper: in compat mode they are quotes whose target cannot be found.
+    `ALTER TABLE posts ADD COLUMN embed_record BOOLEAN;
+     UPDATE posts SET embed_record = quote_compat OR coalesce((
+       SELECT json_type(r.raw, '$.commit.record.embed.record') = 'OBJECT'
+              AND json_extract(r.raw, '$.commit.record.embed.record')::VARCHAR <> '{}'
+       FROM raw_events r WHERE r.seq = posts.seq), false);`,
+    // Runs of `simpact collect` are recorded too, and files that could not be read to the end are counted.
+    `ALTER TABLE ingest_runs ADD COLUMN file_problems BIGINT DEFAULT 0;
+     ALTER TABLE ingest_runs ADD COLUMN origin VARCHAR DEFAULT 'ingest';`,
   ],
 };
 
@@ -269,7 +279,8 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
   if (posts) {
     await store.run(`INSERT INTO posts
       SELECT f.seq, f.did, f.rkey, f.time_us, (f.flags & 1) <> 0, f.subject, (f.flags & 2) <> 0,
-             p.text, string_split(p.langs, ','), p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at
+             p.text, CASE WHEN p.langs = ':' THEN []::VARCHAR[] ELSE string_split(p.langs[2:], ',') END, p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at,
+             (f.flags & 4) <> 0
       FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
       ORDER BY f.seq`);
   }
@@ -327,15 +338,21 @@ export interface IngestRunSummary {
   lines: number;
   inserted: number;
   duplicates: number;
+  /** Lines or messages skipped as bad input. */
   malformed: number;
+  /** Files that could not be read to the end (truncated archives, unreadable paths). */
+  fileProblems: number;
+  origin: 'ingest' | 'collect';
 }
 
-/** Records the counts of one `simpact ingest` run (stats reports the malformed total from here). */
+/** Records the counts of one `simpact ingest` or `simpact collect` run (stats reports the bad-input totals from here). */
 export async function recordIngestRun(store: Store, s: IngestRunSummary): Promise<void> {
   const run = num((await store.all('SELECT coalesce(max(run), 0) + 1 AS r FROM ingest_runs'))[0].r);
-  await store.run('INSERT INTO ingest_runs VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6)', [
-    run, s.sources, BigInt(s.lines), BigInt(s.inserted), BigInt(s.duplicates), BigInt(s.malformed),
-  ]);
+  await store.run(
+    `INSERT INTO ingest_runs (run, finished_at, sources, lines, inserted, duplicates, malformed, file_problems, origin)
+     VALUES ($1, now()::TIMESTAMP, $2, $3, $4, $5, $6, $7, $8)`,
+    [run, s.sources, BigInt(s.lines), BigInt(s.inserted), BigInt(s.duplicates), BigInt(s.malformed), BigInt(s.fileProblems), s.origin],
+  );
 }
 
 /**

@@ -11,8 +11,10 @@ export interface StoreStats {
   users: number;
   /** Post creates (posts, replies and quotes). */
   posts: number;
-  /** Bad lines skipped by all `simpact ingest` runs so far. */
+  /** Bad lines (ingest) and bad messages (collect) skipped by all runs so far. */
   malformed: number;
+  /** Files that `simpact ingest` could not read to the end (truncated or corrupt archives, unreadable paths). */
+  fileProblems: number;
   /** Events of lexicons outside app.bsky/chat.bsky (kept raw). */
   unknownCollections: { events: number; collections: number; byCollection: Record<string, number> };
   timeRange: { firstTimeUs: number; lastTimeUs: number; first: string; last: string } | null;
@@ -38,7 +40,7 @@ export async function storeStats(store: Store): Promise<StoreStats> {
     'collection',
   );
   const [posts] = await store.all('SELECT count(*) AS n FROM posts');
-  const [runs] = await store.all('SELECT count(*) AS runs, coalesce(sum(malformed), 0) AS malformed FROM ingest_runs');
+  const [runs] = await store.all('SELECT count(*) AS runs, coalesce(sum(malformed), 0) AS malformed, coalesce(sum(file_problems), 0) AS fp FROM ingest_runs');
   const events = num(head.events);
   const first = num(head.first);
   const last = num(head.last);
@@ -50,6 +52,7 @@ export async function storeStats(store: Store): Promise<StoreStats> {
     users: num(head.users),
     posts: num(posts.n),
     malformed: num(runs.malformed),
+    fileProblems: num(runs.fp),
     unknownCollections: {
       events: Object.values(unknown).reduce((a, b) => a + b, 0),
       collections: Object.keys(unknown).length,

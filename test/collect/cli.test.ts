@@ -124,6 +124,8 @@ test('SIGINT stores what was received; --collections/--dids reach the subscribe 
   let synced = false;
   const server = await ReplayServer.start(CAPTURE, {
     defaultScript: async (c) => {
+      await c.sendRaw('{"did": "did:plc:cut-off-mid');
+      await c.sendRaw('[1, 2, 3]');
       await c.send();
       await c.sync();
       synced = true;
@@ -146,6 +148,11 @@ test('SIGINT stores what was received; --collections/--dids reach the subscribe 
     assert.ok(expected.length > 10 && expected.length < CAPTURE.length);
     assert.equal((JSON.parse(run.stdout()) as { stored: number }).stored, expected.length);
     assert.deepEqual((await storedRawAt(db)).raw, [...expected].sort());
+    // the bad messages are counted in the store's statistics, with the run
+    const stats = simpact(['--db', db, 'stats', '--json']);
+    assert.equal((await stats.exit).code, 0, stats.stderr());
+    const st = JSON.parse(stats.stdout()) as { malformed: number; fileProblems: number; ingestRuns: number };
+    assert.deepEqual([st.malformed, st.fileProblems, st.ingestRuns], [2, 0, 1]);
   } finally {
     await server.close();
     cleanup();

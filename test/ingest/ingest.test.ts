@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { ingestPaths, type IngestOptions } from '../../src/ingest/ingest.ts';
 import { Store, num } from '../../src/store/store.ts';
 import { countEvents } from '../../src/store/events.ts';
+import { storeStats } from '../../src/store/stats.ts';
 
 const V1 = 'fixtures/jetstream-v1-capture/expected_v1.jsonl';
 const GOLDEN = 'fixtures/jetstream-v1-capture/golden_v1.jsonl';
@@ -167,13 +168,33 @@ test('a BluePrint-style DD/HH tree of extensionless files is ingested recursivel
       writeFileSync(join(dir, n), parts[i].join('\n') + '\n');
     });
     writeFileSync(join(dir, '03', 'README.md'), '# not data\n');
+    writeFileSync(join(dir, 'LICENSE'), 'MIT License\n\nPermission is hereby granted...\n');
     await withStore(async (s) => {
       const r = await ingest(s, [dir]);
       assert.equal(r.files, 3);
-      assert.equal(r.skippedFiles, 1);
+      assert.equal(r.skippedFiles, 2, 'README.md by its name, LICENSE by its content');
+      assert.equal(r.malformed + r.fileProblems, 0);
       assert.equal(r.inserted, 152);
       const sources = await s.all('SELECT DISTINCT source FROM raw_events ORDER BY source');
       assert.deepEqual(sources.map((x) => x.source), names.map((n) => join(dir, n)));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a JSON array of events on one line is a document, like a pretty-printed one', async () => {
+  const dir = tmp();
+  try {
+    const events = lines(V1).slice(0, 5).map((l) => JSON.parse(l) as unknown);
+    writeFileSync(join(dir, 'one-line.json'), JSON.stringify(events));
+    writeFileSync(join(dir, 'pretty.json'), JSON.stringify(events, null, 2));
+    await withStore(async (s) => {
+      const r = await ingest(s, [join(dir, 'one-line.json'), join(dir, 'pretty.json')]);
+      assert.equal(r.malformed + r.fileProblems, 0);
+      assert.equal(r.events, 10);
+      assert.equal(r.inserted, 5);
+      assert.equal(r.duplicates, 5);
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -202,6 +223,7 @@ test('gzip and zstd files are read by their magic bytes; truncated ones keep the
       assert.equal(r.problems[0].file, join(dir, 'b-no-extension'));
       assert.ok(r.inserted > 40 && r.inserted < 152, `kept ${r.inserted} good events`);
       assert.equal(r.malformed, 0, 'the cut-off last line is dropped, not reported as bad JSON');
+      assert.equal((await storeStats(s)).fileProblems, 1, 'the truncated file is counted in the store statistics');
     });
     await withStore(async (s) => {
       const r = await ingest(s, [join(dir, 'd.jsonl.zst')]);

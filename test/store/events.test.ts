@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JetstreamEvent } from '../../src/bluesky/jetstream-event.ts';
+import { jetstreamShapeError, type JetstreamEvent } from '../../src/bluesky/jetstream-event.ts';
 import { loadActivity } from '../../src/store/activity.ts';
 import { appendEvents, countEvents, getCursor, type IngestRecord } from '../../src/store/events.ts';
 import { Store, num } from '../../src/store/store.ts';
@@ -94,8 +94,15 @@ test('events that are not Jetstream events or hold control characters in key fie
   try {
     const bad = commit(A, 1, 'create', POST, 'bad\u0001key', { text: 'x' });
     const notJetstream = { event: { did: A, time_us: 3, kind: 'commit' } as unknown as JetstreamEvent, raw: '{}', source: 'test' };
-    const r = await appendEvents(s, [bad, notJetstream, commit(A, 2, 'create', POST, 'ok', { text: 'tab\there, "quoted", \u0001 and\nnewline' })]);
-    assert.deepEqual(r, { inserted: 1, duplicates: 0, rejected: 2 });
+    // identity/account events are keyed by seq: without one, two different events would look like one
+    const noSeq = (handle: string) => {
+      const event = { did: A, time_us: 5, kind: 'identity', identity: { did: A, handle, time: 't' } } as unknown as JetstreamEvent;
+      return { event, raw: JSON.stringify(event), source: 'test' };
+    };
+    assert.equal(jetstreamShapeError(noSeq('a.test').event), 'identity event without a numeric "identity.seq"');
+    assert.equal(jetstreamShapeError({ did: A, time_us: 1, kind: { x: A } }), 'missing or unknown event "kind"');
+    const r = await appendEvents(s, [bad, notJetstream, noSeq('a.test'), noSeq('b.test'), commit(A, 2, 'create', POST, 'ok', { text: 'tab\there, "quoted", \u0001 and\nnewline' })]);
+    assert.deepEqual(r, { inserted: 1, duplicates: 0, rejected: 4 });
     const [p] = await s.all('SELECT text FROM posts');
     assert.equal(p.text, 'tab\there, "quoted",   and\nnewline');
   } finally {
@@ -133,10 +140,18 @@ test('loadActivity: posts and resolved actions, ordered by (time, seq)', async (
     assert.deepEqual(times, [...times].sort((p, q) => p[0] - q[0] || p[1] - q[1]));
     assert.deepEqual(a.actions.filter((x) => x.timeUs === 200).map((x) => x.key), ['post_delete', 'block']);
 
-    // the reference misses recordWithMedia quotes: in compat mode q2 is an ordinary post
+    // the reference's quote test (embed.record truthy) passes recordWithMedia, but its URI lookup
+    // (embed.record.uri) fails: in compat mode q2 is a quote whose target is never found
     const compat = await loadActivity(s, { compatBlueprint: true });
-    assert.deepEqual(compat.actions.filter((x) => x.key === 'quote').map((q) => q.rkey), ['q1']);
-    assert.deepEqual(compat.posts.map((p) => p.rkey), ['p1', 'p2', 'q2']);
+    const compatQuotes = compat.actions.filter((x) => x.key === 'quote');
+    assert.deepEqual(compatQuotes.map((q) => [q.rkey, q.subjectUri, q.unresolved]), [
+      ['q1', uri(B, 'p2'), undefined],
+      ['q2', undefined, 'quoted post not at embed.record.uri (reference lookup)'],
+    ]);
+    assert.deepEqual(compat.posts.map((p) => p.rkey), ['p1', 'p2']);
+    // langs: an empty list and no list at all are different facts
+    const langs = await s.all("SELECT rkey, langs FROM posts WHERE rkey IN ('q1', 'q2') ORDER BY rkey");
+    assert.deepEqual(langs.map((r) => [r.rkey, r.langs]), [['q1', null], ['q2', ['en']]]);
   } finally {
     s.close();
   }

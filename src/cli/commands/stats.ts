@@ -22,7 +22,7 @@ export default function register(program: Command): void {
             `events      ${s.events}`,
             `users       ${s.users}`,
             `posts       ${s.posts}`,
-            `malformed   ${s.malformed}`,
+            `malformed   ${s.malformed} bad lines or messages, ${s.fileProblems} files not read to the end`,
             `unknown     ${s.unknownCollections.events} events in ${s.unknownCollections.collections} collections`,
             `time range  ${s.timeRange ? `${s.timeRange.first} .. ${s.timeRange.last}` : '-'}`,
             `by kind     ${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}`,
