@@ -12,14 +12,19 @@ test('the 13 released action keys, in released order', () => {
   assert.deepEqual(Object.keys(f), [...ACTION_KEYS]);
 });
 
-test('quote is checked before reply; recordWithMedia quotes are quotes unless compat', () => {
+test('quote is checked before reply; recordWithMedia quotes are quotes (in compat too, by the truthiness test)', () => {
   const withMedia = {
     text: 'look', reply: { parent: { uri: 'at://a/app.bsky.feed.post/1' }, root: { uri: 'at://a/app.bsky.feed.post/1' } },
     embed: { $type: 'app.bsky.embed.recordWithMedia', record: { record: { uri: 'at://b/app.bsky.feed.post/2', cid: 'x' } }, media: {} },
   };
   assert.equal(quotedUri(withMedia), 'at://b/app.bsky.feed.post/2');
   assert.equal(classifyCommit('app.bsky.feed.post', 'create', withMedia), 'quote');
-  assert.equal(classifyCommit('app.bsky.feed.post', 'create', withMedia, { compatBlueprint: true }), 'reply');
+  // the reference's `record.get('embed', {}).get('record', False)` is truthy for recordWithMedia as well
+  assert.equal(classifyCommit('app.bsky.feed.post', 'create', withMedia, { compatBlueprint: true }), 'quote');
+  const emptyRecord = { text: 'e', embed: { $type: 'app.bsky.embed.record', record: {} } };
+  assert.equal(classifyCommit('app.bsky.feed.post', 'create', emptyRecord, { compatBlueprint: true }), 'post', 'an empty dict is falsy in Python');
+  const images = { text: 'i', embed: { $type: 'app.bsky.embed.images', images: [{}] } };
+  assert.equal(classifyCommit('app.bsky.feed.post', 'create', images, { compatBlueprint: true }), 'post');
   const plainQuote = { text: 'q', embed: { $type: 'app.bsky.embed.record', record: { uri: 'at://b/app.bsky.feed.post/2' } } };
   assert.equal(classifyCommit('app.bsky.feed.post', 'create', plainQuote, { compatBlueprint: true }), 'quote');
 });
