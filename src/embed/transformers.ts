@@ -6,6 +6,7 @@
 // `max_length` nor keeps the closing special token when it truncates; Python's tokenizer(truncation=True) keeps it.
 import { basename, dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { modelFingerprint } from './model-fingerprint.ts';
 import type { Embedder, TransformersSpec } from './types.ts';
 
 type TfModule = typeof import('@huggingface/transformers');
@@ -35,6 +36,8 @@ export class TransformersEmbedder implements Embedder {
       maxLength: this.maxLength,
       normalize: this.mode === 'model-card',
       dtype: spec.dtype ?? 'fp32',
+      // a local folder is named by its basename only: its content fingerprint keeps same-named or replaced models apart
+      ...(isLocal(spec.model) && existsSync(spec.model) ? { fingerprint: modelFingerprint(resolve(spec.model)) } : {}),
     };
   }
 

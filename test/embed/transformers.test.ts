@@ -2,8 +2,13 @@
 // so these tests check the mechanics (pooling, prefix, truncation, normalisation, batching), not quality.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { embedCached } from '../../src/embed/cache.ts';
 import { TransformersEmbedder, truncate } from '../../src/embed/transformers.ts';
+import { Store } from '../../src/store/store.ts';
 
 const MODEL = fileURLToPath(new URL('../../fixtures/models/tiny-random-bert', import.meta.url));
 const close = (a: Float32Array, b: Float32Array, eps = 1e-4) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= eps);
@@ -16,7 +21,9 @@ test('truncate keeps the closing special token, like Python tokenizers', () => {
 test('blueprint mode: CLS pooling, no normalisation, matches the transformers.js pipeline, batch-invariant', async () => {
   const e = new TransformersEmbedder({ kind: 'transformers', model: MODEL, batchSize: 3 });
   assert.equal(e.id, 'transformers:tiny-random-bert');
-  assert.deepEqual(e.settings, { mode: 'blueprint', pooling: 'cls', prefix: '', maxLength: 128, normalize: false, dtype: 'fp32' });
+  const { fingerprint, ...rest } = e.settings;
+  assert.deepEqual(rest, { mode: 'blueprint', pooling: 'cls', prefix: '', maxLength: 128, normalize: false, dtype: 'fp32' });
+  assert.match(String(fingerprint), /^[0-9a-f]{16}$/);
   const texts = ['hello world', 'a much longer sentence about the weather in paris today', '', 'short', '   ', 'another one'];
   const vecs = await e.embed(texts);
   assert.equal(e.dim, 32);
@@ -62,4 +69,44 @@ test('model-card mode: mean pooling, passage/query prefix, L2 normalised', async
 test('a folder without a model gives a clear error', async () => {
   const e = new TransformersEmbedder({ kind: 'transformers', model: fileURLToPath(new URL('../../fixtures', import.meta.url)) });
   await assert.rejects(e.embed(['x']), /has no config\.json/);
+});
+
+test('the cache key carries a content fingerprint: same-named folders with other weights never share vectors', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-fingerprint-'));
+  const store = await Store.open(':memory:');
+  try {
+    const a = join(dir, 'a', 'tiny-random-bert');
+    const copy = join(dir, 'copy', 'tiny-random-bert');
+    const b = join(dir, 'b', 'tiny-random-bert');
+    for (const p of [a, copy, b]) cpSync(MODEL, p, { recursive: true });
+    // b: the same model with other weights in place (the last layer's output bias changed), same file size
+    const onnx = join(b, 'onnx', 'model.onnx');
+    const bytes = readFileSync(onnx);
+    const name = bytes.lastIndexOf('l1_f2_b');
+    const tag = bytes.indexOf(Buffer.from([0x4a, 0x80, 0x01]), name); // raw_data, 128 bytes
+    assert.ok(name > 0 && tag > name);
+    for (let o = tag + 3, j = 0; o < tag + 3 + 128; o += 4, j++) bytes.writeFloatLE(((j % 5) - 2) * 0.5, o);
+    writeFileSync(onnx, bytes);
+
+    const spec = (model: string) => new TransformersEmbedder({ kind: 'transformers', model });
+    const [ea, ecopy, eb] = [spec(a), spec(copy), spec(b)];
+    assert.equal(ea.id, eb.id, 'the id names the folder only');
+    assert.deepEqual(ecopy.settings, ea.settings, 'a byte-identical copy keeps the cache');
+    assert.notEqual(eb.settings.fingerprint, ea.settings.fingerprint);
+
+    const texts = ['hello world', 'the weather today'];
+    const first = await embedCached(store, ea, texts);
+    assert.equal(first.embedded, 2);
+    assert.equal((await embedCached(store, ecopy, texts)).fromCache, 2);
+    const other = await embedCached(store, eb, texts);
+    assert.equal(other.fromCache, 0, 'other weights: nothing reused');
+    assert.equal(other.embedded, 2);
+    const va = first.vectors.values().next().value!;
+    const vb = other.vectors.values().next().value!;
+    assert.ok(!close(va, vb), 'the changed weights change the vectors');
+    for (const e of [ea, ecopy, eb]) await e.close();
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
