@@ -2,22 +2,24 @@
 //   lsa | lsa:dim=128,minDf=2,seed=7
 //   transformers:<folder-or-hub-id>[,mode=blueprint|model-card][,maxLength=128][,batchSize=32][,dtype=fp32][,prefix=query]
 //   openai:<model>@<baseURL>[,batchSize=64][,concurrency=4][,timeoutMs=60000][,retries=4][,dimensions=N][,prefix=passage: ]
+//          [,maxTokens=128[,tokenizer=<folder>]][,truncate=true][,maxRetryAfterMs=900000]
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { LsaEmbedder } from './lsa.ts';
 import { OpenAIEmbedder } from './openai.ts';
 import { TransformersEmbedder } from './transformers.ts';
+import type { Logger } from '../util/log.ts';
 import type { Embedder, EmbedderSpec, LsaSpec, OpenAISpec, TransformersSpec } from './types.ts';
 
 const NUMERIC = new Set([
   'dim', 'minDf', 'maxDf', 'maxFeatures', 'seed', 'powerIterations', 'oversampling', 'maxLength', 'batchSize',
-  'concurrency', 'timeoutMs', 'retries', 'dimensions', 'baseDelayMs', 'maxFitDocs',
+  'concurrency', 'timeoutMs', 'retries', 'dimensions', 'baseDelayMs', 'maxFitDocs', 'maxTokens', 'maxRetryAfterMs',
 ]);
-const BOOLEAN = new Set(['sublinearTf', 'normalize']);
+const BOOLEAN = new Set(['sublinearTf', 'normalize', 'truncate']);
 const ALLOWED: Record<EmbedderSpec['kind'], string[]> = {
   lsa: ['dim', 'minDf', 'maxDf', 'maxFeatures', 'sublinearTf', 'normalize', 'seed', 'powerIterations', 'oversampling', 'maxFitDocs'],
   transformers: ['mode', 'maxLength', 'batchSize', 'dtype', 'prefix'],
-  openai: ['batchSize', 'concurrency', 'timeoutMs', 'retries', 'dimensions', 'prefix', 'baseDelayMs'],
+  openai: ['batchSize', 'concurrency', 'timeoutMs', 'retries', 'dimensions', 'prefix', 'baseDelayMs', 'maxTokens', 'tokenizer', 'truncate', 'maxRetryAfterMs'],
 };
 
 export class EmbedderSpecError extends Error {}
@@ -61,6 +63,10 @@ export function parseEmbedderSpec(text: string): EmbedderSpec {
     }
     return { kind, model: target, ...options } as TransformersSpec;
   }
+  if (options.tokenizer !== undefined && options.maxTokens === undefined) throw new EmbedderSpecError('embedder openai: tokenizer= needs maxTokens= (the token limit it cuts texts to)');
+  if (options.maxTokens !== undefined && (!Number.isInteger(options.maxTokens) || (options.maxTokens as number) < 1)) {
+    throw new EmbedderSpecError('embedder openai: maxTokens must be a positive integer');
+  }
   const at = target.indexOf('@http');
   const model = at < 0 ? target : target.slice(0, at);
   const baseURL = at < 0 ? undefined : target.slice(at + 1);
@@ -75,6 +81,7 @@ export function describeSpec(spec: EmbedderSpec): Record<string, unknown> {
   if (copy.kind === 'transformers' && typeof copy.model === 'string' && /^[./~]|[\\/].*[\\/]/.test(copy.model) && existsSync(copy.model)) {
     copy.model = basename(resolve(copy.model));
   }
+  if (typeof copy.tokenizer === 'string') copy.tokenizer = basename(resolve(copy.tokenizer));
   if (typeof copy.baseURL === 'string') {
     try {
       const u = new URL(copy.baseURL);
@@ -86,7 +93,8 @@ export function describeSpec(spec: EmbedderSpec): Record<string, unknown> {
   return copy;
 }
 
-export function createEmbedder(spec: EmbedderSpec | string): Embedder {
+/** `logger` receives the embedder's notices (rate-limit pauses, split batches). */
+export function createEmbedder(spec: EmbedderSpec | string, ctx: { logger?: Logger } = {}): Embedder {
   const s = typeof spec === 'string' ? parseEmbedderSpec(spec) : spec;
   switch (s.kind) {
     case 'lsa':
@@ -94,6 +102,6 @@ export function createEmbedder(spec: EmbedderSpec | string): Embedder {
     case 'transformers':
       return new TransformersEmbedder(s);
     case 'openai':
-      return new OpenAIEmbedder(s);
+      return new OpenAIEmbedder(s, ctx);
   }
 }

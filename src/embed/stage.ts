@@ -74,10 +74,10 @@ export function userTexts(activity: Activity): { users: UserTexts[]; texts: Map<
   return { users: dids.map((did) => ({ did, textHashes: byUser.get(did)! })), texts };
 }
 
-export function resolveEmbedder(e: EmbedUsersOptions['embedder']): { embedder: Embedder; spec: Record<string, unknown> } {
+export function resolveEmbedder(e: EmbedUsersOptions['embedder'], logger?: Logger): { embedder: Embedder; spec: Record<string, unknown> } {
   if (e && typeof e === 'object' && 'embed' in e) return { embedder: e, spec: { id: e.id } };
   const spec = typeof e === 'string' || e === undefined ? parseEmbedderSpec(e ?? DEFAULT_EMBEDDER) : e;
-  return { embedder: createEmbedder(spec), spec: describeSpec(spec) };
+  return { embedder: createEmbedder(spec, { logger }), spec: describeSpec(spec) };
 }
 
 export async function embedUsers(store: Store, opts: EmbedUsersOptions = {}): Promise<EmbedUsersResult> {
@@ -86,7 +86,7 @@ export async function embedUsers(store: Store, opts: EmbedUsersOptions = {}): Pr
   const activity = opts.activity ?? filterActivity(await loadActivity(store, { compatBlueprint: opts.compatBlueprint }), opts.filter).activity;
   const { users, texts } = userTexts(activity);
   if (users.length === 0) throw new Error('no kept user has an English post or reply to embed (ingest data first, or loosen the filters)');
-  const { embedder, spec } = resolveEmbedder(opts.embedder);
+  const { embedder, spec } = resolveEmbedder(opts.embedder, log);
   try {
     await embedder.prepare?.([...texts.values()]);
     const settingsHash = stableHash(embedder.settings);

@@ -74,8 +74,16 @@ export interface OpenAISpec {
   baseDelayMs?: number;
   /** Ask the endpoint for this many dimensions (OpenAI `dimensions`). */
   dimensions?: number;
-  /** Prepended to every text (e.g. `passage: ` for e5 served by TEI). */
+  /** Prepended to every non-blank text (e.g. `passage: ` for e5 served by TEI). */
   prefix?: string;
+  /** Token limit per text: vLLM's `truncate_prompt_tokens`, or a client-side cut with `tokenizer` (see openai.ts). */
+  maxTokens?: number;
+  /** A local folder with the served model's tokenizer.json: texts are cut to `maxTokens` tokens before sending. */
+  tokenizer?: string;
+  /** Send `truncate: true` (TEI /embed, Ollama): the server truncates at the model's own limit. */
+  truncate?: boolean;
+  /** Longest Retry-After honoured, in ms (default 15 minutes). */
+  maxRetryAfterMs?: number;
 }
 
 export type EmbedderSpec = LsaSpec | TransformersSpec | OpenAISpec;

@@ -1,9 +1,17 @@
 // An embeddings client for any OpenAI-compatible `/v1/embeddings` endpoint (OpenAI, text-embeddings-inference,
 // vLLM, Ollama): batching, bounded concurrency, per-request timeout, retries with exponential backoff and jitter on
-// 429/5xx/timeouts/dropped connections (Retry-After honoured). The API key never appears in errors or logs.
+// 429/5xx/timeouts/dropped connections. The API key never appears in errors or logs.
+//   - Blank texts (empty or whitespace only, e.g. image-only posts) are never sent: they get a zero vector, as the
+//     reference gives them (spec §5.1) and as the transformers and lsa embedders do.
+//   - Rate limits are shared: when one request is answered 429 (or carries Retry-After), every worker of this
+//     client waits until then before its next request. Retry-After is honoured up to `maxRetryAfterMs`; a longer
+//     one fails the run with a message saying so (finished batches stay with the caller).
+//   - A batch refused as too large (413, or 400/422 saying so: TEI's max-client-batch-size, token budgets) is split
+//     in halves, and later batches are no larger than the largest that had to be split.
 import type { EmbeddingModel } from './types.ts';
 import { apiKeyFromEnv, redact } from './openai-chat.ts';
-import { ModelHttpError, isRetryableStatus, parseRetryAfter, withRetry, type RetryOptions } from './retry.ts';
+import { ModelHttpError, backoffDelay, isRetryableStatus, parseRetryAfter, sleep, type RetryOptions } from './retry.ts';
+import { Rng } from '../util/rng.ts';
 
 export interface OpenAIEmbeddingOptions extends RetryOptions {
   model: string;
@@ -19,6 +27,24 @@ export interface OpenAIEmbeddingOptions extends RetryOptions {
   timeoutMs?: number;
   /** OpenAI `dimensions` (only for models that support shortening). */
   dimensions?: number;
+  /** Longest Retry-After honoured, in ms (default 15 minutes); a longer one ends the run with a clear error. */
+  maxRetryAfterMs?: number;
+  /** vLLM's `truncate_prompt_tokens`: the server keeps the first N tokens of each input. */
+  truncatePromptTokens?: number;
+  /** `truncate: true` (TEI's /embed and Ollama's field): the server truncates at the model's own limit. */
+  truncate?: boolean;
+  /** Told of events worth a line on stderr (a shared rate-limit pause, a split batch). */
+  onNotice?: (message: string) => void;
+}
+
+export const DEFAULT_MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/** A pause shorter than this is not worth a notice. */
+const NOTICE_PAUSE_MS = 5000;
+
+/** Blank texts are never sent: they embed to a zero vector. */
+export function isBlankText(text: string): boolean {
+  return text.trim() === '';
 }
 
 export class OpenAIEmbeddingModel implements EmbeddingModel {
@@ -27,6 +53,10 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
   private readonly apiKey: string | undefined;
   private knownDim: number | undefined;
   private readonly basicAuth: string | undefined;
+  /** Until when (ms since the epoch) every request of this client waits: the shared rate-limit back-off. */
+  private pauseUntil = 0;
+  /** The largest batch the endpoint is not known to refuse (lowered when a batch is refused as too large). */
+  private batchCap = Infinity;
 
   constructor(private readonly opts: OpenAIEmbeddingOptions) {
     const raw = (opts.baseURL ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/+$/, '');
@@ -57,36 +87,140 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
   }
 
   /**
-   * Embeds `texts` in order. `onBatch` is told of every batch as it completes, so a caller can keep finished work
-   * when a later batch fails: after the first failure no new batch starts, batches in flight finish, then it throws.
+   * Embeds `texts` in order. `onBatch` is told of finished vectors as runs of consecutive positions (start, vectors),
+   * so a caller can keep finished work when a later batch fails: after the first failure no new request starts,
+   * requests in flight finish, then it throws. Blank texts get zero vectors without a request; only when every text
+   * is blank and the dimension is not yet known does one probe request (the text ".") learn it.
    */
   async embed(texts: string[], signal?: AbortSignal, onBatch?: (start: number, vectors: Float32Array[]) => void): Promise<Float32Array[]> {
-    const size = this.opts.batchSize ?? 64;
     const out = new Array<Float32Array>(texts.length);
-    const starts: number[] = [];
-    for (let s = 0; s < texts.length; s += size) starts.push(s);
+    const live: number[] = [];
+    const blank: number[] = [];
+    texts.forEach((t, i) => (isBlankText(t) ? blank : live).push(i));
+    let blanksDone = false;
+    const emitRuns = (positions: number[], vecs: Float32Array[]) => {
+      let r = 0;
+      while (r < positions.length) {
+        let e = r + 1;
+        while (e < positions.length && positions[e] === positions[e - 1] + 1) e++;
+        onBatch?.(positions[r], vecs.slice(r, e));
+        r = e;
+      }
+    };
+    const fillBlanks = () => {
+      if (blanksDone || this.knownDim === undefined) return;
+      blanksDone = true;
+      const zeros = blank.map(() => new Float32Array(this.knownDim!));
+      blank.forEach((i, j) => (out[i] = zeros[j]));
+      if (zeros.length) emitRuns(blank, zeros);
+    };
+
+    const size = Math.max(1, this.opts.batchSize ?? 64);
+    const tasks: Array<[number, number]> = [];
+    for (let s = 0; s < live.length; s += size) tasks.push([s, Math.min(s + size, live.length)]);
     let next = 0;
     let failure: Error | undefined;
+    const stopped = () => failure !== undefined || signal?.aborted === true;
+    /** Embeds live[lo, hi), splitting it to the batch cap and on "too large" replies. */
+    const run = async (lo: number, hi: number): Promise<void> => {
+      if (hi - lo > this.batchCap) {
+        for (let s = lo; s < hi && !stopped(); s += this.batchCap) await run(s, Math.min(s + this.batchCap, hi));
+        return;
+      }
+      if (stopped()) return;
+      const positions = live.slice(lo, hi);
+      let vecs: Float32Array[];
+      try {
+        vecs = await this.request(positions.map((i) => texts[i]), signal, lo);
+      } catch (err) {
+        if (isTooLarge(err) && hi - lo > 1) {
+          const half = Math.ceil((hi - lo) / 2);
+          if (half < this.batchCap) {
+            this.batchCap = half;
+            this.opts.onNotice?.(`embedding endpoint ${this.endpoint} refused a batch of ${hi - lo} as too large; batches of at most ${half} from now on`);
+          }
+          await run(lo, lo + half);
+          await run(lo + half, hi);
+          return;
+        }
+        if (isTooLarge(err)) throw new ModelHttpError(`${(err as Error).message} (a single text is too long for the endpoint: set maxTokens, or truncate=true where the server supports it)`, (err as ModelHttpError).status, false);
+        throw err;
+      }
+      positions.forEach((i, j) => (out[i] = vecs[j]));
+      emitRuns(positions, vecs);
+      fillBlanks();
+    };
     const worker = async () => {
-      while (next < starts.length && !failure && !signal?.aborted) {
-        const s = starts[next++];
-        const batch = texts.slice(s, s + size);
+      while (next < tasks.length && !stopped()) {
+        const [lo, hi] = tasks[next++];
         try {
-          const vecs = await withRetry(() => this.once(batch, signal), { ...this.opts, seed: (this.opts.seed ?? 0) + s }, signal);
-          vecs.forEach((v, j) => (out[s + j] = v));
-          onBatch?.(s, vecs);
+          await run(lo, hi);
         } catch (err) {
           failure ??= err as Error;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 4, starts.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, this.opts.concurrency ?? 4), tasks.length) }, worker));
+    if (!failure && !signal?.aborted && !blanksDone && blank.length > 0) {
+      if (this.knownDim === undefined && this.opts.dimensions !== undefined) this.knownDim = this.opts.dimensions;
+      if (this.knownDim === undefined) {
+        try {
+          await this.request(['.'], signal, 0); // learns the dimension; the vector itself is not used
+        } catch (err) {
+          failure = err as Error;
+        }
+      }
+      if (!failure) fillBlanks();
+    }
     if (signal?.aborted) throw signal.reason;
     if (failure) {
       const attempts = failure instanceof ModelHttpError && failure.retryable ? ` after ${(this.opts.retries ?? 4) + 1} attempts` : '';
       throw new Error(`embedding endpoint ${this.endpoint} (model ${this.opts.model}) failed${attempts}: ${redact(failure.message, this.apiKey)}`);
     }
     return out;
+  }
+
+  /**
+   * One batch with retries. A rate-limit reply (429, or any retryable reply with Retry-After) pauses every worker
+   * of this client until the wait is over; other transient failures back off this request only.
+   */
+  private async request(input: string[], signal: AbortSignal | undefined, seed: number): Promise<Float32Array[]> {
+    const rng = new Rng((this.opts.seed ?? 0) + seed);
+    const retries = this.opts.retries ?? 4;
+    const maxRetryAfter = this.opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
+    for (let attempt = 0; ; attempt++) {
+      await this.waitForPause(signal);
+      try {
+        return await this.once(input, signal);
+      } catch (err) {
+        if (!(err instanceof ModelHttpError) || !err.retryable || attempt >= retries || signal?.aborted) throw err;
+        if (err.retryAfterMs !== undefined && err.retryAfterMs > maxRetryAfter) {
+          throw new ModelHttpError(
+            `${err.message}; the endpoint asked to wait ${formatSeconds(err.retryAfterMs)} (Retry-After), longer than maxRetryAfterMs allows ` +
+              `(${formatSeconds(maxRetryAfter)}): run again later, or raise maxRetryAfterMs in the embedder spec`,
+            err.status,
+            false,
+          );
+        }
+        const rateLimited = err.status === 429 || err.retryAfterMs !== undefined;
+        const delay = err.retryAfterMs ?? backoffDelay(attempt, this.opts, rng);
+        if (!rateLimited) {
+          await sleep(delay, signal);
+          continue;
+        }
+        const until = Date.now() + delay;
+        if (until > this.pauseUntil) {
+          this.pauseUntil = until;
+          if (delay >= NOTICE_PAUSE_MS) {
+            this.opts.onNotice?.(`embedding endpoint ${this.endpoint} is rate-limiting (HTTP ${err.status ?? '?'}): all requests pause for ${formatSeconds(delay)}`);
+          }
+        }
+      }
+    }
+  }
+
+  private async waitForPause(signal: AbortSignal | undefined): Promise<void> {
+    for (let wait = this.pauseUntil - Date.now(); wait > 0; wait = this.pauseUntil - Date.now()) await sleep(wait, signal);
   }
 
   private async once(input: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
@@ -98,6 +232,8 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
     else if (this.basicAuth) headers.authorization = `Basic ${this.basicAuth}`;
     const body: Record<string, unknown> = { model: this.opts.model, input };
     if (this.opts.dimensions !== undefined) body.dimensions = this.opts.dimensions;
+    if (this.opts.truncatePromptTokens !== undefined) body.truncate_prompt_tokens = this.opts.truncatePromptTokens;
+    if (this.opts.truncate !== undefined) body.truncate = this.opts.truncate;
     let res: Response;
     let text: string;
     try {
@@ -145,6 +281,17 @@ export class OpenAIEmbeddingModel implements EmbeddingModel {
     });
     return out;
   }
+}
+
+/** 413, or a 400/422 whose message says the request is too large (batch size, token budget, input length). */
+function isTooLarge(err: unknown): boolean {
+  if (!(err instanceof ModelHttpError)) return false;
+  if (err.status === 413) return true;
+  return (err.status === 400 || err.status === 422) && /too (large|long|big|many)|exceed|maximum|max[_ ]?(client[_ ])?batch|must have less|batch size/i.test(err.message);
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 function decode(e: unknown): Float32Array | undefined {
