@@ -1,12 +1,16 @@
 // Next-action tasks (spec §8): the prompt is the thread minus its last message, rendered as chat messages after the
 // reference system prompt; the answer follows the reference reply schema (context present) or post schema (none).
+// The messages are exactly what the reference's create_batchinput.py sends (compare_vs_gpt/batchinput.jsonl): every
+// message, the system prompt included, as `{role}:\n{content}`, with context content in the evaluation files' unified
+// shape `{"actions": null, "text": "..."}` (json.dumps, ensure_ascii), and schemas named `reply_schema`/`post_schema`.
 import type { ActionKey } from '../bluesky/actions.ts';
 import { ACTION_KEYS } from '../bluesky/actions.ts';
 import type { ChatMessage } from '../llm/types.ts';
+import { pythonJsonDumps } from '../util/python-json.ts';
 import { Rng } from '../util/rng.ts';
 import { blueprintPrompts, systemPrompt } from './prompts.ts';
 import { actionOf, type ReleaseThread, type Split } from './release.ts';
-import { renderThread } from './roles.ts';
+import { sampleRoles } from '../threads/sample.ts';
 
 /** The actions the reference exposes to the model (spec §7.7), or all 13 keys plus `ignore`. */
 export type ActionSet = 'blueprint' | 'full';
@@ -51,23 +55,37 @@ export function answerActionKeys(set: ActionSet): readonly string[] {
 /** The answer schema: the reference strict (OpenAI) variants for `blueprint`, the same shape over more keys for `full`. */
 export function answerSchema(kind: 'post' | 'reply', set: ActionSet = 'blueprint'): NextActionTask['jsonSchema'] {
   const p = blueprintPrompts();
-  if (kind === 'post') return { name: 'post', strict: true, schema: p.strictPostSchema };
-  if (set === 'blueprint') return { name: 'reply', strict: true, schema: p.strictReplySchema };
+  if (kind === 'post') return { name: 'post_schema', strict: true, schema: p.strictPostSchema };
+  if (set === 'blueprint') return { name: 'reply_schema', strict: true, schema: p.strictReplySchema };
   const keys = answerActionKeys(set);
   const schema = structuredClone(p.strictReplySchema) as any;
   schema.properties.actions.properties = Object.fromEntries(keys.map((k) => [k, { type: 'boolean' }]));
   schema.properties.actions.required = [...keys];
-  return { name: 'reply', strict: true, schema };
+  return { name: 'reply_schema', strict: true, schema };
 }
 
-/** Context messages as the reference sends them: role kept if system/user/assistant else `user`, content `role:\n{json}`. */
+/**
+ * A context message's content as the reference evaluation files hold it (HF `Dataset.from_dict` unified the keys):
+ * `{"actions": null, "text": "..."}`, or `{"actions": "<json.dumps of the action dict>", "text": null}` (spec §4.6).
+ */
+export function evalMessageContent(m: ReleaseThread['thread'][number]): string {
+  let actions: string | null = null;
+  if (typeof m.actions === 'string') actions = m.actions;
+  else if (m.actions && typeof m.actions === 'object') actions = pythonJsonDumps(m.actions);
+  return pythonJsonDumps({ actions, text: typeof m.text === 'string' ? m.text : null });
+}
+
+/**
+ * The prompt as the reference sends it: the system prompt and every context message written `{role}:\n{content}`;
+ * the chat role is kept if it is system/user/assistant, else `user` (`user0:` → role user).
+ */
 export function promptMessages(thread: ReleaseThread['thread'], history?: string): ChatMessage[] {
-  const rendered = renderThread(thread).slice(0, -1);
+  const roles = sampleRoles(thread);
   return [
-    { role: 'system', content: systemPrompt(history) },
-    ...rendered.map((m) => ({
-      role: (m.role === 'assistant' || m.role === 'system' || m.role === 'user' ? m.role : 'user') as ChatMessage['role'],
-      content: `${m.role}:\n${m.content}`,
+    { role: 'system', content: `system:\n${systemPrompt(history)}` },
+    ...thread.slice(0, -1).map((m, i) => ({
+      role: (roles[i] === 'assistant' || roles[i] === 'system' || roles[i] === 'user' ? roles[i] : 'user') as ChatMessage['role'],
+      content: `${roles[i]}:\n${evalMessageContent(m)}`,
     })),
   ];
 }
@@ -91,21 +109,39 @@ export function buildTask(t: ReleaseThread, split: Split, set: ActionSet = 'blue
 }
 
 /**
- * The reference sampling (spec §8): per cluster `perCluster` tasks, at least ⌈k/2⌉ of them with a text answer when
- * that many exist; seeded. Output keeps cluster and index order.
+ * Per-cluster sampling of `perCluster` tasks (spec §8), seeded; output keeps cluster and index order.
+ *   `default`: at least ⌈k/2⌉ tasks with a non-empty text answer when that many exist, the rest drawn from all others.
+ *   `blueprint`: the reference's pick_indices: exactly min(⌈k/2⌉, #A) from the A candidates (a ground truth whose
+ *     `text` is not null; "" counts), the rest from the others, and more A candidates only when the others run out.
+ * (The reference shuffles with Python's random.seed(42); the draws themselves cannot be reproduced, the split can.)
  */
-export function sampleTasks(tasks: readonly NextActionTask[], perCluster: number, seed: number): NextActionTask[] {
+export function sampleTasks(tasks: readonly NextActionTask[], perCluster: number, seed: number, mode: 'default' | 'blueprint' = 'default'): NextActionTask[] {
   const byCluster = new Map<number, NextActionTask[]>();
   for (const t of tasks) (byCluster.get(t.cluster) ?? byCluster.set(t.cluster, []).get(t.cluster)!).push(t);
   const out: NextActionTask[] = [];
   for (const [cluster, list] of [...byCluster].sort((a, b) => a[0] - b[0])) {
     const rng = new Rng(seed).fork(`cluster-${cluster}`);
-    const withText = rng.shuffle(list.filter((t) => t.truth.text !== null && t.truth.text !== ''));
-    const chosen = new Set(withText.slice(0, Math.min(Math.ceil(perCluster / 2), withText.length)));
-    const rest = rng.shuffle(list.filter((t) => !chosen.has(t)));
-    for (const t of rest) {
-      if (chosen.size >= perCluster) break;
-      chosen.add(t);
+    const target = Math.ceil(perCluster / 2);
+    let chosen: Set<NextActionTask>;
+    if (mode === 'blueprint') {
+      const a = rng.shuffle(list.filter((t) => t.truth.text !== null));
+      const b = rng.shuffle(list.filter((t) => t.truth.text === null));
+      const k = Math.min(perCluster, list.length);
+      let fromA = Math.min(a.length, target);
+      let fromB = k - fromA;
+      if (fromB > b.length) {
+        fromB = b.length;
+        fromA = k - fromB;
+      }
+      chosen = new Set([...a.slice(0, fromA), ...b.slice(0, fromB)]);
+    } else {
+      const withText = rng.shuffle(list.filter((t) => t.truth.text !== null && t.truth.text !== ''));
+      chosen = new Set(withText.slice(0, Math.min(target, withText.length)));
+      const rest = rng.shuffle(list.filter((t) => !chosen.has(t)));
+      for (const t of rest) {
+        if (chosen.size >= perCluster) break;
+        chosen.add(t);
+      }
     }
     out.push(...[...chosen].sort((a, b) => a.index - b.index));
   }

@@ -20,9 +20,12 @@ export function apiKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string | un
   return env.SIMPACT_LLM_API_KEY || env.OPENAI_API_KEY || undefined;
 }
 
-/** The request body for /chat/completions (also the `body` of an OpenAI Batch API line). */
+/**
+ * The request body for /chat/completions (also the `body` of an OpenAI Batch API line). Keys in the reference's
+ * order (create_batchinput.py: model, temperature, response_format, messages), so a Batch line can match its bytes.
+ */
 export function chatCompletionBody(model: string, req: ChatRequest, opts: { useMaxCompletionTokens?: boolean } = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, messages: req.messages };
+  const body: Record<string, unknown> = { model };
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.maxTokens !== undefined) body[opts.useMaxCompletionTokens ? 'max_completion_tokens' : 'max_tokens'] = req.maxTokens;
   if (req.seed !== undefined) body.seed = req.seed;
@@ -32,6 +35,7 @@ export function chatCompletionBody(model: string, req: ChatRequest, opts: { useM
       json_schema: { name: req.jsonSchema.name, strict: req.jsonSchema.strict ?? true, schema: req.jsonSchema.schema },
     };
   }
+  body.messages = req.messages;
   return body;
 }
 

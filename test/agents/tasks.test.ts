@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
-import { buildTask, sampleTasks, solutionsObject, answerSchema } from '../../src/agents/tasks.ts';
-import { blueprintPrompts } from '../../src/agents/prompts.ts';
+import { buildTask, sampleTasks, solutionsObject, answerSchema, type NextActionTask } from '../../src/agents/tasks.ts';
+import { blueprintPrompts, systemPrompt } from '../../src/agents/prompts.ts';
+import { batchInputLine } from '../../src/agents/batch.ts';
 import { parseReleaseLine } from '../../src/agents/release.ts';
 import { loadRelease, threadsOfSplit } from '../../src/agents/release-files.ts';
 import { instructionLine, mixInstructions, sftLine } from '../../src/agents/sft.ts';
@@ -26,7 +27,7 @@ test('the bundled prompts are the upstream prompts.toml verbatim', () => {
   assert.deepEqual(Object.keys((p.strictReplySchema as any).properties.actions.properties), ['like', 'follow', 'repost', 'ignore']);
 });
 
-test('a reply thread renders as the reference prompt: roles, user{n} numbering, role:\\n{json} content', () => {
+test('a reply thread renders as the reference prompt: roles, user{n} numbering, role:\\n{"actions": null, "text": …} content', () => {
   const line = JSON.stringify({
     thread: [
       { relative_integer_time: 1, text: 'root by B é', user_id: B },
@@ -41,14 +42,15 @@ test('a reply thread renders as the reference prompt: roles, user{n} numbering, 
   assert.equal(task.kind, 'reply');
   assert.equal(task.messages.length, 4);
   assert.equal(task.messages[0].role, 'system');
-  assert.ok(task.messages[0].content.includes('--- FEED HISTORY ---\nNo user history available.\n--- END OF FEED HISTORY ---'));
+  assert.equal(task.messages[0].content, `system:\n${systemPrompt()}`);
+  assert.ok(task.messages[0].content.endsWith('--- FEED HISTORY ---\nNo user history available.\n--- END OF FEED HISTORY ---\n'));
   assert.deepEqual(task.messages.slice(1), [
-    { role: 'user', content: 'user0:\n{"text": "root by B \\u00e9"}' },
-    { role: 'assistant', content: 'assistant:\n{"text": "by A earlier"}' },
-    { role: 'user', content: 'user2:\n{"text": "by C"}' },
+    { role: 'user', content: 'user0:\n{"actions": null, "text": "root by B \\u00e9"}' },
+    { role: 'assistant', content: 'assistant:\n{"actions": null, "text": "by A earlier"}' },
+    { role: 'user', content: 'user2:\n{"actions": null, "text": "by C"}' },
   ]);
   assert.deepEqual(task.truth, { action: 'reply', text: 'final by A' });
-  assert.equal(task.jsonSchema.name, 'reply');
+  assert.equal(task.jsonSchema.name, 'reply_schema');
   assert.equal((task.jsonSchema.schema as any).additionalProperties, false);
 });
 
@@ -56,7 +58,7 @@ test('a single post is a post task with the post schema; an action pair has no t
   const post = buildTask(parseReleaseLine(JSON.stringify({ thread: [{ relative_integer_time: 1, text: 'hi', actions: F('post'), user_id: A }], cluster_id: 0 }), 0, 0), 'test');
   assert.equal(post.kind, 'post');
   assert.equal(post.messages.length, 1);
-  assert.equal(post.jsonSchema.name, 'post');
+  assert.equal(post.jsonSchema.name, 'post_schema');
   const like = buildTask(parseReleaseLine(JSON.stringify({ thread: [{ relative_integer_time: 1, text: 'x', user_id: B }, { relative_integer_time: 2, actions: F('like'), user_id: A }], cluster_id: 0 }), 0, 1), 'test');
   assert.deepEqual(like.truth, { action: 'like', text: null });
   const sol = solutionsObject([post, like]);
@@ -111,4 +113,49 @@ test('SFT lines end in the schema answer; instruction mixing hits f = n_mix / (n
   assert.equal(mixed.lines.length, 100);
   assert.deepEqual(mixInstructions(threads, instr, 0.2, 1).lines, mixed.lines);
   assert.throws(() => mixInstructions(threads, instr, 1, 1));
+});
+
+test('Batch input lines are the reference batchinput.jsonl byte for byte (fixtures/blueprint-batch)', () => {
+  const ref = readFileSync(fileURLToPath(new URL('../../fixtures/blueprint-batch/batchinput-sample.jsonl', import.meta.url)), 'utf8');
+  const lines = ref.split('\n').filter((l) => l);
+  assert.equal(lines.length, 4);
+  for (const line of lines) {
+    const req = JSON.parse(line);
+    const [, cluster, index] = req.custom_id.split('-').map(Number);
+    const msgs = req.body.messages as { content: string }[];
+    // the same thread as the reference's: the context post by user0, then the actor's answer (not part of the prompt)
+    const thread = msgs.length === 1
+      ? [{ relative_integer_time: 1, text: 'whatever the actor posted', actions: F('post'), user_id: A }]
+      : [
+        { relative_integer_time: 1, text: JSON.parse(msgs[1].content.slice('user0:\n'.length)).text, user_id: B },
+        { relative_integer_time: 2, actions: F('follow'), user_id: A },
+      ];
+    const task = buildTask(parseReleaseLine(JSON.stringify({ thread, cluster_id: cluster }), cluster, index), 'validation');
+    assert.equal(batchInputLine(task, { model: 'o3-mini' }), line, req.custom_id);
+  }
+});
+
+test('sampling: default wants ⌈k/2⌉ non-empty texts at least; blueprint takes exactly ⌈k/2⌉ with text ("" counts)', () => {
+  const mk = (i: number, text: string | null): NextActionTask => ({
+    id: `task-0-${i}`, cluster: 0, index: i, split: 'validation', kind: 'reply', messages: [], jsonSchema: answerSchema('reply'),
+    truth: { action: text === null ? 'like' : 'reply', text }, threadLength: 2,
+  });
+  // 10 with non-empty text, 4 with "", 10 without text
+  const pool = [...Array.from({ length: 10 }, (_, i) => mk(i, `text ${i}`)), ...Array.from({ length: 4 }, (_, i) => mk(10 + i, '')), ...Array.from({ length: 10 }, (_, i) => mk(20 + i, null))];
+  for (const seed of [1, 2, 3, 4, 5]) {
+    const bp = sampleTasks(pool, 7, seed, 'blueprint');
+    assert.equal(bp.length, 7);
+    assert.equal(bp.filter((t) => t.truth.text !== null).length, 4, 'exactly ⌈7/2⌉ A candidates');
+    const def = sampleTasks(pool, 7, seed);
+    assert.ok(def.filter((t) => t.truth.text).length >= 4);
+  }
+  // "" is an A candidate: with only "" texts available, blueprint still takes ⌈k/2⌉ of them, default none by rule
+  const emptyOnly = [...Array.from({ length: 4 }, (_, i) => mk(i, '')), ...Array.from({ length: 6 }, (_, i) => mk(10 + i, null))];
+  assert.equal(sampleTasks(emptyOnly, 4, 9, 'blueprint').filter((t) => t.truth.text === '').length, 2);
+  // too few without text: the rest comes from the A candidates (k = min(n, 200) tasks in all)
+  const fewB = [...Array.from({ length: 8 }, (_, i) => mk(i, `t${i}`)), mk(20, null)];
+  const s = sampleTasks(fewB, 6, 1, 'blueprint');
+  assert.equal(s.length, 6);
+  assert.equal(s.filter((t) => t.truth.text === null).length, 1);
+  assert.equal(sampleTasks(fewB, 50, 1, 'blueprint').length, 9);
 });

@@ -12,6 +12,7 @@ export default function register(program: Command): void {
     .option('--out <file>', 'tasks JSONL to write')
     .option('--per-cluster <n>', 'sample n tasks per cluster, at least half with a text answer (reference: 200)', intArg('--per-cluster', 1))
     .option('--seed <n>', 'sampling and mixing seed', intArg('--seed', 0), 42)
+    .option('--compat <name>', 'blueprint: the reference sampling rule (exactly ⌈n/2⌉ tasks whose truth has text, "" included, the rest without)')
     .option('--actions <set>', 'answer schema actions: blueprint (like, follow, repost, ignore) | full (every action key)', 'blueprint')
     .option('--solutions <file>', 'also write the reference solutions file (task-<cluster>-<chain> → ground truth)')
     .option('--sft <file>', 'write supervised fine-tuning chat JSONL (from --sft-split)')
