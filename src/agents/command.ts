@@ -1,12 +1,13 @@
 // The `simpact tasks` and `simpact predict` stages: files in, files out, a summary back to the CLI.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createChatModel } from '../llm/factory.ts';
 import { LlamaCppChatModel } from '../llm/llama-cpp.ts';
 import { Progress } from '../util/log.ts';
 import { BASELINES, TextPool, baselinePredictions, createBaseline, type BaselineName } from './baselines.ts';
 import { batchInputLine, readBatchOutput } from './batch.ts';
 import { predictWithModel, type PredictSummary } from './llm-agent.ts';
-import { appendPrediction, doneTaskIds, readPredictions, repairTail } from './predictions.ts';
+import { appendPrediction, doneTaskIds, readPredictions, repairTail, seenTaskIds } from './predictions.ts';
 import { loadRelease, threadsOfSplit } from './release-files.ts';
 import type { Split } from './release.ts';
 import { instructionLine, mixInstructions, sftLine, type SftLine, type SftTarget } from './sft.ts';
@@ -30,6 +31,8 @@ export interface TasksCommandOptions {
   sftTarget: SftTarget;
   instructions?: string;
   instructionFraction: number;
+  /** `blueprint`: the reference's sampling rule (exactly ⌈k/2⌉ text answers, "" counting as text). */
+  compat?: string;
 }
 
 export interface TasksReport {
@@ -52,10 +55,11 @@ export function runTasksCommand(o: TasksCommandOptions): TasksReport {
     throw new AgentsUsageError((err as Error).message);
   }
   if (!rel.splitOf) throw new AgentsUsageError('the release has no splits/ folder; build it with splits');
+  if (o.compat !== undefined && o.compat !== 'blueprint') throw new AgentsUsageError('--compat takes only "blueprint"');
   const report: TasksReport = { k: rel.k, split: o.split, tasks: 0, perCluster: {}, kinds: {}, skippedLines: rel.problems.length, problems: rel.problems.slice(0, 20) };
   if (o.out) {
     let tasks = threadsOfSplit(rel, o.split).map((t) => buildTask(t, o.split, o.actions));
-    if (o.perCluster) tasks = sampleTasks(tasks, o.perCluster, o.seed);
+    if (o.perCluster) tasks = sampleTasks(tasks, o.perCluster, o.seed, o.compat === 'blueprint' ? 'blueprint' : 'default');
     writeFileSync(o.out, tasks.map((t) => JSON.stringify(t)).join('\n') + (tasks.length ? '\n' : ''));
     if (o.solutions) writeFileSync(o.solutions, `${JSON.stringify(solutionsWithIds(tasks), null, 2)}\n`);
     report.tasks = tasks.length;
@@ -94,10 +98,16 @@ export function runTasksCommand(o: TasksCommandOptions): TasksReport {
   return report;
 }
 
-/** The reference solutions file: ground truth as an `assistant:` message, plus cluster and chain index. */
-function solutionsWithIds(tasks: readonly NextActionTask[]): Record<string, { ground_truth: string; cluster_id: number; chain_index: number }> {
+/**
+ * The reference solutions file: ground truth as an `assistant:` message, plus cluster and chain index. simpact adds
+ * `kind` (post/reply: the corrected metrics need it, the reference file leaves it to the Batch input), `split` and
+ * `line` (the chain index is a release line, not a row of a reference validation file: no instruction items).
+ */
+function solutionsWithIds(tasks: readonly NextActionTask[]): Record<string, { ground_truth: string; cluster_id: number; chain_index: number; kind: string; split: string; line: number }> {
   const sol = solutionsObject(tasks);
-  return Object.fromEntries(tasks.map((t) => [t.id, { ground_truth: `assistant:\n${sol[t.id][0].content}`, cluster_id: t.cluster, chain_index: t.index }]));
+  return Object.fromEntries(tasks.map((t) => [t.id, {
+    ground_truth: `assistant:\n${sol[t.id][0].content}`, cluster_id: t.cluster, chain_index: t.index, kind: t.kind, split: t.split, line: t.index,
+  }]));
 }
 
 export function readTasks(path: string): NextActionTask[] {
@@ -126,6 +136,8 @@ export interface PredictCommandOptions {
   concurrency: number;
   temperature?: number;
   maxTokens?: number;
+  /** The answer cap sent as max_completion_tokens (OpenAI o-series models reject max_tokens). */
+  maxCompletionTokens?: number;
   seed: number;
   timeoutMs?: number;
   retries?: number;
@@ -135,33 +147,51 @@ export interface PredictCommandOptions {
   quiet?: boolean;
 }
 
-export type PredictReport = { batchInput?: { file: string; lines: number }; batchOutput?: { read: number; added: number; problems: string[] }; runs: PredictSummary[]; baselines: { model: string; added: number; skipped: number }[] };
+export type PredictReport = {
+  batchInput?: { file: string; lines: number };
+  /** `added` counts new lines, `errors` of them failed requests (written as `status: "error"`). */
+  batchOutput?: { read: number; added: number; errors: number; problems: string[] };
+  runs: PredictSummary[];
+  baselines: { model: string; added: number; skipped: number }[];
+};
 
 export async function runPredictCommand(o: PredictCommandOptions): Promise<PredictReport> {
   const tasks = readTasks(o.tasks);
   const report: PredictReport = { runs: [], baselines: [] };
+  if (o.batchInput && o.batchOutput) throw new AgentsUsageError('give --batch-input or --batch-output, not both');
+  if (o.maxTokens !== undefined && o.maxCompletionTokens !== undefined) throw new AgentsUsageError('give --max-tokens or --max-completion-tokens, not both');
+  const maxTokens = o.maxCompletionTokens ?? o.maxTokens;
+  const useMaxCompletionTokens = o.maxCompletionTokens !== undefined;
   if (o.batchInput) {
-    const [spec] = o.model;
-    if (!spec?.startsWith('openai:')) throw new AgentsUsageError('--batch-input needs one --model openai:<model>');
-    const model = spec.slice('openai:'.length).split('@')[0];
-    writeFileSync(o.batchInput, tasks.map((t) => batchInputLine(t, { model, temperature: o.temperature, maxTokens: o.maxTokens })).join('\n') + '\n');
+    if (o.model.length !== 1 || !o.model[0].startsWith('openai:')) throw new AgentsUsageError('--batch-input needs exactly one --model openai:<model>');
+    const model = o.model[0].slice('openai:'.length).split('@')[0];
+    if (!model) throw new AgentsUsageError('--batch-input: --model openai:<model> names no model');
+    writeFileSync(o.batchInput, tasks.map((t) => batchInputLine(t, { model, temperature: o.temperature, maxTokens, useMaxCompletionTokens })).join('\n') + (tasks.length ? '\n' : ''));
     report.batchInput = { file: o.batchInput, lines: tasks.length };
     return report;
   }
   if (o.batchOutput) {
     if (!existsSync(o.batchOutput)) throw new AgentsUsageError(`batch output file not found: ${o.batchOutput}`);
+    if (o.model.length > 1) throw new AgentsUsageError('--batch-output takes at most one --model (the id its answers are recorded under)');
     const id = o.model[0] ?? 'batch';
     const kind = new Map(tasks.map((t) => [t.id, t.kind]));
-    const r = readBatchOutput(readFileSync(o.batchOutput, 'utf8'), id, (tid) => kind.get(tid));
+    const r = readBatchOutput(readFileSync(o.batchOutput, 'utf8'), id, (tid) => kind.get(tid), basename(o.batchOutput));
     repairTail(o.out);
-    const done = doneTaskIds(readPredictions(o.out).lines, id);
+    const existing = readPredictions(o.out).lines;
+    const done = doneTaskIds(existing, id);
+    const seen = seenTaskIds(existing, id);
     let added = 0;
+    let errors = 0;
     for (const p of r.predictions) {
-      if (done.has(p.task_id)) continue;
+      // an answer replaces nothing already answered; a failure is recorded once (a later output file can retry it)
+      if (done.has(p.task_id) || (p.status === 'error' && seen.has(p.task_id))) continue;
       appendPrediction(o.out, p);
+      done.add(p.task_id);
+      seen.add(p.task_id);
       added++;
+      if (p.status === 'error') errors++;
     }
-    report.batchOutput = { read: r.predictions.length, added, problems: r.problems.slice(0, 50) };
+    report.batchOutput = { read: r.predictions.length, added, errors, problems: r.problems.slice(0, 50) };
     return report;
   }
   if (!o.model.length) throw new AgentsUsageError('name at least one --model');
@@ -182,14 +212,14 @@ export async function runPredictCommand(o: PredictCommandOptions): Promise<Predi
     }
     let model;
     try {
-      model = createChatModel(spec, { openai: { timeoutMs: o.timeoutMs, retries: o.retries }, gguf: { threads: o.threads } });
+      model = createChatModel(spec, { openai: { timeoutMs: o.timeoutMs, retries: o.retries, useMaxCompletionTokens }, gguf: { threads: o.threads } });
     } catch (err) {
       throw new AgentsUsageError((err as Error).message);
     }
     const progress = new Progress(model.id, { enabled: o.quiet ? false : undefined });
     try {
       report.runs.push(await predictWithModel(model, tasks, o.out, {
-        concurrency: o.concurrency, temperature: o.temperature, maxTokens: o.maxTokens, seed: o.seed,
+        concurrency: o.concurrency, temperature: o.temperature, maxTokens, seed: o.seed,
         onProgress: (d, n) => progress.update(() => `${d}/${n}`),
       }));
     } finally {

@@ -1,7 +1,9 @@
 // Runs a ChatModel over next-action tasks: bounded concurrency, resumable (finished task ids are skipped), each
 // finished task appended to the predictions file at once, token usage summed. A task whose request fails after the
-// client's retries is counted and left out of the file, so a later run retries it; nothing already written is lost.
+// client's retries is counted and written as a `status: "error"` line with its reason (no content, no secrets), so
+// the report counts it as an error rather than a missing answer and a later run retries it; nothing is lost.
 import type { ChatModel } from '../llm/types.ts';
+import { apiKeyFromEnv, redact } from '../llm/openai-chat.ts';
 import { mapPool } from '../llm/pool.ts';
 import { parseAnswer } from './answer.ts';
 import { appendPrediction, doneTaskIds, readPredictions, repairTail, type PredictionLine } from './predictions.ts';
@@ -72,8 +74,9 @@ export async function predictWithModel(model: ChatModel, tasks: readonly NextAct
     } catch (err) {
       if (opts.signal?.aborted) return;
       s.failed++;
-      const reason = (err as Error).message.slice(0, 120);
+      const reason = redact((err as Error).message, apiKeyFromEnv()).slice(0, 120);
       s.failures[reason] = (s.failures[reason] ?? 0) + 1;
+      appendPrediction(outPath, { task_id: task.id, model: model.id, content: '', status: 'error', reason, action: 'post', text: '' });
       if (++consecutive >= maxFails) stop.abort(new Error('too many consecutive failures'));
     } finally {
       opts.onProgress?.(++finished, todo.length);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startOpenAITestServer } from '../helpers/openai-test-server.ts';
 import { OpenAIChatModel } from '../../src/llm/index.ts';
 import { predictWithModel } from '../../src/agents/llm-agent.ts';
-import { readPredictions } from '../../src/agents/predictions.ts';
+import { doneTaskIds, readPredictions } from '../../src/agents/predictions.ts';
 import { parseAnswer } from '../../src/agents/answer.ts';
 import { batchInputLine, readBatchOutput } from '../../src/agents/batch.ts';
 import { buildTask } from '../../src/agents/tasks.ts';
@@ -45,7 +45,7 @@ test('predict: bad answers are counted, a failing endpoint loses nothing, a re-r
       if (down) return { status: 503 };
       const i = Number(/ctx (\d+)/.exec(JSON.stringify(body.messages))![1]);
       if (i === 5) return { content: '', refusal: 'cannot' };
-      if (i >= 6 && n >= 6) return { status: 500 };
+      if (i >= 6 && n >= 6) return { status: 500, body: { error: { message: 'upstream broke for key sk-secret-1234567890' } } };
       return answers[i % answers.length];
     },
   });
@@ -58,16 +58,27 @@ test('predict: bad answers are counted, a failing endpoint loses nothing, a re-r
     assert.deepEqual(s1.statuses, { ok: 2, invalid_json: 1, empty: 1, unknown_action: 1, refusal: 1 });
     assert.ok(s1.promptTokens > 0);
     const lines = readPredictions(out).lines;
-    assert.equal(lines.length, 6);
-    assert.ok(lines.every((l) => l.model === 'openai:m' && l.usage));
+    assert.equal(lines.length, 8);
+    const answered = lines.filter((l) => l.status !== 'error');
+    assert.equal(answered.length, 6);
+    assert.ok(answered.every((l) => l.model === 'openai:m' && l.usage));
     assert.equal(lines.find((l) => l.task_id === 'task-1-1')!.status, 'invalid_json');
+    // the two failed requests are recorded as errors with their reason, without the secret the endpoint echoed
+    const errors = lines.filter((l) => l.status === 'error');
+    assert.deepEqual(errors.map((l) => l.task_id).sort(), ['task-1-6', 'task-1-7']);
+    for (const e of errors) {
+      assert.match(e.reason!, /HTTP 500/);
+      assert.ok(!e.reason!.includes('sk-secret-1234567890'));
+      assert.equal(e.content, '');
+    }
+    assert.deepEqual([...doneTaskIds(lines, 'openai:m')].sort(), answered.map((l) => l.task_id).sort());
     // endpoint down: nothing new, nothing lost, stops after consecutive failures
     down = true;
     const s2 = await predictWithModel(model, ts, out, { concurrency: 1, maxConsecutiveFailures: 1 });
     assert.equal(s2.skipped, 6);
     assert.equal(s2.predicted, 0);
     assert.ok(s2.aborted);
-    assert.equal(readPredictions(out).lines.length, 6);
+    assert.equal(readPredictions(out).lines.filter((l) => l.status !== 'error').length, 6);
     // endpoint back: only the two missing tasks are asked for
     down = false;
     const before = srv.requests.length;
@@ -77,7 +88,9 @@ test('predict: bad answers are counted, a failing endpoint loses nothing, a re-r
     assert.equal(srv.requests.length, before);
     assert.equal(s3.predicted, 2);
     assert.equal(srv2.requests.length, 2);
-    assert.deepEqual(new Set(readPredictions(out).lines.map((l) => l.task_id)).size, 8);
+    const final = readPredictions(out).lines;
+    assert.deepEqual(new Set(final.filter((l) => l.status !== 'error').map((l) => l.task_id)).size, 8);
+    assert.equal(doneTaskIds(final, 'openai:m').size, 8);
   } finally {
     await srv.close();
     rmSync(dir, { recursive: true, force: true });
@@ -100,21 +113,32 @@ test('a torn last line is reported and re-predicted', () => {
 
 test('Batch API: input lines carry custom_id and json_schema; output lines read back with errors counted', async () => {
   const ts = tasks(2);
-  const line = JSON.parse(batchInputLine(ts[0], { model: 'gpt-4.1-mini', temperature: 0.7 }));
-  assert.equal(line.custom_id, 'task-1-0');
-  assert.equal(line.url, '/v1/chat/completions');
-  assert.equal(line.body.response_format.json_schema.name, 'reply');
-  assert.equal(line.body.temperature, 0.7);
+  const raw = batchInputLine(ts[0], { model: 'gpt-4.1-mini', temperature: 0.7 });
+  assert.ok(raw.startsWith('{"custom_id": "task-1-0", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "gpt-4.1-mini", "temperature": 0.7, "response_format": {"type": "json_schema", "json_schema": {"name": "reply_schema", "strict": true, "schema": {'), raw.slice(0, 200));
+  const line = JSON.parse(raw);
+  assert.deepEqual(Object.keys(line.body), ['model', 'temperature', 'response_format', 'messages']);
+  const o3 = JSON.parse(batchInputLine(ts[0], { model: 'o3-mini', maxTokens: 100, useMaxCompletionTokens: true }));
+  assert.equal(o3.body.max_completion_tokens, 100);
+  assert.equal(o3.body.max_tokens, undefined);
   const out = [
     JSON.stringify({ custom_id: 'task-1-0', response: { status_code: 200, body: { choices: [{ message: { content: '{"actions":{"like":true,"follow":false,"repost":false,"ignore":false},"text":""}' }, finish_reason: 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5 } } } }),
     JSON.stringify({ custom_id: 'task-1-1', response: { status_code: 200, body: { choices: [{ message: { content: null, refusal: 'no' }, finish_reason: 'stop' }] } } }),
     JSON.stringify({ custom_id: 'task-1-2', response: { status_code: 500, body: {} }, error: null }),
     'garbage',
+    JSON.stringify({ response: { status_code: 200, body: {} } }),
+    JSON.stringify({ custom_id: 'task-1-3', response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }),
   ].join('\n');
-  const r = readBatchOutput(out, 'batch:gpt', () => 'reply');
-  assert.equal(r.predictions.length, 2);
+  const r = readBatchOutput(out, 'batch:gpt', () => 'reply', 'out.jsonl');
+  assert.equal(r.predictions.length, 4);
   assert.equal(r.predictions[0].action, 'like');
   assert.deepEqual(r.predictions[0].usage, { prompt_tokens: 10, completion_tokens: 5 });
   assert.equal(r.predictions[1].status, 'refusal');
-  assert.equal(r.problems.length, 2);
+  // failed requests are error predictions with the reason, so the task counts as an error, not as missing
+  assert.deepEqual(r.predictions.slice(2).map((p) => [p.task_id, p.status, p.reason]), [
+    ['task-1-2', 'error', 'request failed (HTTP 500)'],
+    ['task-1-3', 'error', 'request failed (batch_expired: This request could not be executed before the completion window expired.)'],
+  ]);
+  assert.deepEqual(r.issues.map((i) => [i.reason, i.where]), [
+    ['request_failed', 'out.jsonl:3'], ['malformed_line', 'out.jsonl:4'], ['no_task_id', 'out.jsonl:5'], ['request_failed', 'out.jsonl:6'],
+  ]);
 });

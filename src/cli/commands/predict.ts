@@ -15,7 +15,8 @@ export default function register(program: Command): void {
     .option('--k <K>', 'partition of --release', intArg('--k', 1))
     .option('--concurrency <n>', 'requests in flight', intArg('--concurrency', 1), 4)
     .option('--temperature <t>', 'sampling temperature', floatArg('--temperature'))
-    .option('--max-tokens <n>', 'answer token cap', intArg('--max-tokens', 1))
+    .option('--max-tokens <n>', 'answer token cap (sent as max_tokens)', intArg('--max-tokens', 1))
+    .option('--max-completion-tokens <n>', 'answer token cap sent as max_completion_tokens (OpenAI o-series models reject max_tokens)', intArg('--max-completion-tokens', 1))
     .option('--seed <n>', 'seed (sampling, baselines)', intArg('--seed', 0), 42)
     .option('--timeout-ms <n>', 'per-request timeout', intArg('--timeout-ms', 1))
     .option('--retries <n>', 'retries on 429/5xx/network errors', intArg('--retries', 0))
@@ -34,7 +35,11 @@ export default function register(program: Command): void {
       if (opts.json) printJson(report);
       else {
         if (report.batchInput) process.stdout.write(`${report.batchInput.lines} batch requests → ${report.batchInput.file}\n`);
-        if (report.batchOutput) process.stdout.write(`${report.batchOutput.read} batch answers read, ${report.batchOutput.added} added, ${report.batchOutput.problems.length} lines unusable → ${opts.out}\n`);
+        if (report.batchOutput) {
+          const b = report.batchOutput;
+          process.stdout.write(`${b.read} batch lines read, ${b.added} added (${b.errors} failed requests, written as status "error" for a retry), ${b.problems.length} lines unusable → ${opts.out}\n`);
+          for (const p of b.problems.slice(0, 10)) process.stderr.write(`warning: ${opts.batchOutput}: ${p}\n`);
+        }
         for (const b of report.baselines) process.stdout.write(`${b.model}: ${b.added} predicted, ${b.skipped} already done\n`);
         for (const r of report.runs) {
           const st = Object.entries(r.statuses).map(([k, v]) => `${k} ${v}`).join(', ');
