@@ -1,6 +1,6 @@
 // Embedder specs as strings (CLI, config) and the factory.
 //   lsa | lsa:dim=128,minDf=2,seed=7
-//   transformers:<folder-or-hub-id>[,mode=blueprint|model-card][,maxLength=128][,batchSize=32][,dtype=fp32][,prefix=query]
+//   transformers:<folder-or-hub-id>[,mode=blueprint|blueprint-eval|model-card][,maxLength=128][,batchSize=32][,dtype=fp32][,prefix=query]
 //   openai:<model>@<baseURL>[,batchSize=64][,concurrency=4][,timeoutMs=60000][,retries=4][,dimensions=N][,prefix=passage: ]
 //          [,maxTokens=128[,tokenizer=<folder>]][,truncate=true][,maxRetryAfterMs=900000]
 import { existsSync } from 'node:fs';
@@ -55,8 +55,8 @@ export function parseEmbedderSpec(text: string): EmbedderSpec {
   if (kind === 'lsa') return { kind, ...options } as LsaSpec;
   if (!target) throw new EmbedderSpecError(`embedder ${kind}: a model is required (${kind}:<model>${kind === 'openai' ? '@<baseURL>' : ''})`);
   if (kind === 'transformers') {
-    if (options.mode !== undefined && options.mode !== 'blueprint' && options.mode !== 'model-card') {
-      throw new EmbedderSpecError('embedder transformers: mode must be blueprint or model-card');
+    if (options.mode !== undefined && options.mode !== 'blueprint' && options.mode !== 'blueprint-eval' && options.mode !== 'model-card') {
+      throw new EmbedderSpecError('embedder transformers: mode must be blueprint, blueprint-eval or model-card');
     }
     if (options.prefix !== undefined && options.prefix !== 'query' && options.prefix !== 'passage') {
       throw new EmbedderSpecError('embedder transformers: prefix must be query or passage');

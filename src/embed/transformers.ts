@@ -1,7 +1,9 @@
 // Sentence embeddings with transformers.js (ONNX through onnxruntime-node), CPU.
-// Two modes for the e5 family (spec §5.1):
-//   blueprint  — CLS pooling, no prefix, truncation to 128 tokens, no normalisation (what BluePrint did);
-//   model-card — mean pooling, `passage: ` / `query: ` prefix, L2 normalisation (what the e5 model card asks).
+// Three modes for the e5 family:
+//   blueprint      — CLS pooling, no prefix, truncation to 128 tokens, no normalisation (BluePrint's clustering, §5.1);
+//   blueprint-eval — mean pooling over the attention mask, no prefix, 512 tokens, no normalisation, and empty texts
+//                    embedded like any other (BluePrint's evaluation embedder, compute_metrics.py, spec §9);
+//   model-card     — mean pooling, `passage: ` / `query: ` prefix, L2 normalisation (what the e5 model card asks).
 // Tokenisation and truncation are done here rather than in the pipeline, because the pipeline neither takes
 // `max_length` nor keeps the closing special token when it truncates; Python's tokenizer(truncation=True) keeps it.
 import { basename, dirname, resolve } from 'node:path';
@@ -18,7 +20,7 @@ export class TransformersEmbedder implements Embedder {
   readonly settings: Record<string, unknown>;
   private loaded: Promise<{ tf: TfModule; tokenizer: Tokenizer; model: Model }> | undefined;
   private hidden: number | undefined;
-  private readonly mode: 'blueprint' | 'model-card';
+  private readonly mode: 'blueprint' | 'blueprint-eval' | 'model-card';
   private readonly maxLength: number;
   private readonly batchSize: number;
   private readonly prefix: string;
@@ -73,7 +75,8 @@ export class TransformersEmbedder implements Embedder {
     const out = new Array<Float32Array>(texts.length);
     const todo: Array<{ i: number; ids: number[]; types?: number[] }> = [];
     for (let i = 0; i < texts.length; i++) {
-      if (texts[i].trim() === '') continue; // the reference gives empty text a zero vector
+      // the reference clustering gives empty text a zero vector; its evaluation embeds "" as [CLS] [SEP]
+      if (this.mode !== 'blueprint-eval' && texts[i].trim() === '') continue;
       const enc = tokenizer(this.prefix + texts[i], { return_tensor: false, padding: false, truncation: false }) as unknown as {
         input_ids: number[];
         token_type_ids?: number[];
@@ -115,7 +118,7 @@ export class TransformersEmbedder implements Embedder {
           let norm = 0;
           for (let d = 0; d < hid; d++) norm += (v[d] /= n) ** 2;
           norm = Math.sqrt(norm);
-          if (norm > 0) for (let d = 0; d < hid; d++) v[d] /= norm;
+          if (this.mode === 'model-card' && norm > 0) for (let d = 0; d < hid; d++) v[d] /= norm;
         }
         out[b.i] = v;
       });

@@ -43,15 +43,18 @@ export interface LsaSpec {
   maxFitDocs?: number;
 }
 
-/** `blueprint`: CLS pooling, no prefix, 128 tokens, no normalisation (spec §5.1). `model-card`: e5 model-card usage. */
-export type E5Mode = 'blueprint' | 'model-card';
+/**
+ * `blueprint`: CLS pooling, no prefix, 128 tokens, no normalisation (spec §5.1). `blueprint-eval`: the reference's
+ * evaluation embedder (mean pooling, no prefix, 512 tokens, no normalisation; spec §9). `model-card`: e5 model-card usage.
+ */
+export type E5Mode = 'blueprint' | 'blueprint-eval' | 'model-card';
 
 export interface TransformersSpec {
   kind: 'transformers';
   /** A local model folder (holding config.json, tokenizer.json, onnx/model.onnx) or a hub model id. */
   model: string;
   mode?: E5Mode;
-  /** Token limit (default 128 in blueprint mode, 512 in model-card mode). */
+  /** Token limit (default 128 in blueprint mode, 512 in blueprint-eval and model-card mode). */
   maxLength?: number;
   batchSize?: number;
   /** ONNX weights: fp32 (default), fp16, q8… */

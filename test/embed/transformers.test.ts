@@ -66,6 +66,28 @@ test('model-card mode: mean pooling, passage/query prefix, L2 normalised', async
   for (const e of [passage, query, cls]) await e.close();
 });
 
+test('blueprint-eval mode (the reference evaluation embedder): mean pooling, 512 tokens, no prefix, not normalised, "" embedded', async () => {
+  const e = new TransformersEmbedder({ kind: 'transformers', model: MODEL, mode: 'blueprint-eval', batchSize: 2 });
+  const { fingerprint: _f, ...settings } = e.settings;
+  assert.deepEqual(settings, { mode: 'blueprint-eval', pooling: 'mean', prefix: '', maxLength: 512, normalize: false, dtype: 'fp32' });
+  const texts = ['hello world', 'the cat sat on the mat', '', 'another one here'];
+  const vecs = await e.embed(texts);
+  assert.ok(Math.abs(Math.hypot(...vecs[0]) - 1) > 1e-3, 'not normalised');
+  assert.ok(vecs[2].some((x) => x !== 0), 'the reference embeds "" as [CLS] [SEP], not as a zero vector');
+  for (const i of [0, 1, 2, 3]) assert.ok(close((await e.embed([texts[i]]))[0], vecs[i]), `batch-invariant, text ${i}`);
+  // the library's own mean pooling (attention-mask mean, no normalisation) on the unprefixed text
+  const { pipeline } = await import('@huggingface/transformers');
+  const ext = await pipeline('feature-extraction', 'tiny-random-bert', { dtype: 'fp32' });
+  for (const i of [0, 1, 2]) {
+    const ref = (await ext([texts[i]], { pooling: 'mean', normalize: false })) as unknown as { data: Float32Array };
+    assert.ok(close(Float32Array.from(ref.data), vecs[i]), `mean pooling, text ${i}`);
+  }
+  // model-card is the same pooling plus a prefix and L2 normalisation: a different vector
+  const card = new TransformersEmbedder({ kind: 'transformers', model: MODEL, mode: 'model-card' });
+  assert.ok(!close((await card.embed([texts[0]]))[0], vecs[0]));
+  for (const x of [e, card]) await x.close();
+});
+
 test('a folder without a model gives a clear error', async () => {
   const e = new TransformersEmbedder({ kind: 'transformers', model: fileURLToPath(new URL('../../fixtures', import.meta.url)) });
   await assert.rejects(e.embed(['x']), /has no config\.json/);
