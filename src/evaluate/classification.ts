@@ -73,3 +73,43 @@ export function compatF1(truth: readonly string[], pred: readonly string[]): num
   const p = tp / n;
   return p === 0 ? NaN : (2 * p * p) / (p + p);
 }
+
+/** Labels as codes over `labels` (−1 for a label outside them), for `f1OfResample`. */
+export function labelCodes(values: readonly string[], labels: readonly string[]): Int32Array {
+  const at = new Map(labels.map((l, i) => [l, i]));
+  return Int32Array.from(values, (v) => at.get(v) ?? -1);
+}
+
+/**
+ * Macro and weighted F1 of the items at `idx` (a bootstrap resample), exactly as `classificationReport` computes them
+ * on those items, from label codes and counts alone (no strings, no confusion matrix): cheap enough for thousands
+ * of resamples.
+ */
+export function f1OfResample(truth: Int32Array, pred: Int32Array, nLabels: number, idx: ArrayLike<number>): { macroF1: number; weightedF1: number } {
+  const tp = new Float64Array(nLabels);
+  const support = new Float64Array(nLabels);
+  const predicted = new Float64Array(nLabels);
+  const n = idx.length;
+  for (let j = 0; j < n; j++) {
+    const i = idx[j];
+    const t = truth[i];
+    const p = pred[i];
+    if (t < 0 || p < 0) continue;
+    support[t]++;
+    predicted[p]++;
+    if (t === p) tp[t]++;
+  }
+  let macro = 0;
+  let weighted = 0;
+  let averaged = 0;
+  for (let k = 0; k < nLabels; k++) {
+    if (!support[k] && !predicted[k]) continue;
+    averaged++;
+    const precision = predicted[k] ? tp[k] / predicted[k] : 0;
+    const recall = support[k] ? tp[k] / support[k] : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    macro += f1;
+    weighted += f1 * support[k];
+  }
+  return { macroF1: averaged ? macro / averaged : NaN, weightedF1: n ? weighted / n : NaN };
+}

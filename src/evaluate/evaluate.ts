@@ -1,20 +1,25 @@
 // Evaluation of next-action predictions (spec §9) at cluster level (per cluster, then the mean over clusters, as the
 // reference reports) and population level (all tasks pooled).
-//   mode `blueprint`: the reference exactly: filter_text clean-up, the 6-label rule and its accuracy-"F1",
-//     predictions paired with truth by position (model answers sorted by chain index, chain index < 1000 kept,
-//     paired with the first tasks of the cluster in file order), max-of-max cosine, every text embedded (empty ones
-//     included), diagonality over models named `<x>_<cluster>`.
+//   mode `blueprint`: the reference (compute_metrics.py load_cluster_data and metrics): filter_text clean-up, the
+//     6-label rule and its accuracy-"F1", predictions paired with truth by position: a cluster's answers sorted by
+//     chain index, instruction items dropped (chain index >= 1000, only where the index is a row of a reference
+//     validation file: reference solutions input), the i-th answer paired with row i of the cluster's validation
+//     rows (`validation`; without them the cluster's i-th task in chain-index order stands in), the first n rows as
+//     the real texts (n from the last model); max-of-max cosine, every text embedded (empty ones included),
+//     diagonality over models named `<x>_<cluster>`.
 //   mode `corrected` (default): predictions aligned by task id; 13 actions + ignore with macro/weighted/per-class F1;
 //     mean per-sample best cosine and paired cosine; empty texts left out of text metrics; bootstrap CIs.
-import { parseAnswer, type AnswerStatus } from '../agents/answer.ts';
+// Population level pools every cluster (not in the reference); its TF-IDF vectorizer is the cluster-level one.
+import { parseAnswer, type AnswerStatus, type ParsedAnswer } from '../agents/answer.ts';
+import type { InputIssue } from '../agents/predictions.ts';
 import { ACTION_LABELS, COMPAT_LABELS, compatLabel } from './labels.ts';
 import { bootstrapCi, type Interval } from './bootstrap.ts';
-import { classificationReport, compatF1, type ClassReport } from './classification.ts';
+import { classificationReport, compatF1, f1OfResample, labelCodes, type ClassReport } from './classification.ts';
 import { diagonality } from './diagonality.ts';
 import { EmbeddingCache, type PreparableEmbedder } from './embed-cache.ts';
 import { embeddableText, filterText } from './filter-text.ts';
-import type { EvalModel, EvalTask } from './inputs.ts';
-import { realHistogram, textMetrics, tfidfJaccard, type TextMetrics } from './text-metrics.ts';
+import type { EvalModel, EvalPrediction, EvalTask, ValidationRows } from './inputs.ts';
+import { jaccardDocuments, realHistogram, textMetrics, tfidfJaccard, type TextMetrics } from './text-metrics.ts';
 import { dot } from './vectors.ts';
 
 export type EvalMode = 'corrected' | 'blueprint';
@@ -27,6 +32,17 @@ export interface EvaluateOptions {
   seed?: number;
   /** Which cluster a model stands for, for diagonality (default: the reference's `<x>_<k>` naming rule). */
   clusterOfModel?: (modelId: string) => number | undefined;
+  /** blueprint mode: the validation rows of the reference pairing (see `ValidationRows`). */
+  validation?: ValidationRows;
+  /** Problems found while reading the inputs; listed in the report by reason. */
+  inputIssues?: readonly InputIssue[];
+}
+
+/** Input problems by reason, with up to 10 located examples each. */
+export interface InputProblems {
+  total: number;
+  counts: Partial<Record<InputIssue['reason'], number>>;
+  examples: Partial<Record<InputIssue['reason'], string[]>>;
 }
 
 export interface GroupMetrics {
@@ -49,8 +65,9 @@ export interface ModelProblems {
   examples: Partial<Record<AnswerStatus, string[]>>;
   /** Predictions whose task id is not among the tasks. */
   unknownTaskIds: number;
+  /** Further answers to a task that already has one (the first counts). */
   duplicateTaskIds: number;
-  /** Reference pairing dropped answers with chain index >= 1000 (blueprint mode). */
+  /** blueprint mode: answers to reference instruction items (validation row >= 1000), dropped as the reference does. */
   droppedChainIndex: number;
 }
 
@@ -70,6 +87,10 @@ export interface EvalReport {
   distribution: { actions: Record<string, Record<string, number>>; textLengths: Record<string, number[]> };
   problems: Record<string, ModelProblems>;
   top5Terms: Record<string, Record<string, string[]>>;
+  /** Unusable lines of the input files (no task id, malformed, failed Batch requests, ...) by reason. */
+  inputProblems: InputProblems;
+  /** What changes the embedder's vectors (pooling, truncation, ...), where the embedder tells. */
+  embedderSettings?: Record<string, unknown>;
   notes: string[];
 }
 
@@ -87,27 +108,76 @@ interface Row {
 
 const codeLength = (s: string) => [...s].length;
 
+/** The answer a prediction stands for: a failed request is an `error` (scored as the reference scores bad answers). */
+function answerOf(p: EvalPrediction | undefined, kind: 'post' | 'reply'): ParsedAnswer {
+  if (p?.error !== undefined) return { status: 'error', reason: p.error, action: 'post', text: '' };
+  return parseAnswer(p?.content, kind, p?.refusal);
+}
+
+/** A reference instruction item: a row >= 1000 of a reference validation file (never a simpact release line). */
+export function isInstructionItem(t: EvalTask): boolean {
+  return t.source === 'reference' && t.index >= 1000;
+}
+
+export function summarizeInputIssues(issues: readonly InputIssue[]): InputProblems {
+  const out: InputProblems = { total: issues.length, counts: {}, examples: {} };
+  for (const i of issues) {
+    out.counts[i.reason] = (out.counts[i.reason] ?? 0) + 1;
+    const ex = out.examples[i.reason] ?? (out.examples[i.reason] = []);
+    if (ex.length < 10) ex.push(i.detail ? `${i.where}: ${i.detail}` : i.where);
+  }
+  return out;
+}
+
 export async function evaluate(tasks: readonly EvalTask[], models: readonly EvalModel[], opts: EvaluateOptions): Promise<EvalReport> {
   const mode = opts.mode ?? 'corrected';
+  if (mode === 'corrected') {
+    const unknown = tasks.filter((t) => t.kind === null);
+    if (unknown.length) {
+      throw new Error(`corrected metrics need each task's kind (post or reply) to tell a post from a reply; ${unknown.length} tasks have none, e.g. ${unknown[0].id} (give the Batch input file, or use the reference metrics)`);
+    }
+  }
   const taskById = new Map(tasks.map((t) => [t.id, t]));
   const clusters = [...new Set(tasks.map((t) => t.cluster))].sort((a, b) => a - b);
+  const byCluster = new Map<number, EvalTask[]>(clusters.map((c) => [c, []]));
+  for (const t of tasks) byCluster.get(t.cluster)!.push(t);
+  for (const list of byCluster.values()) list.sort((a, b) => a.index - b.index);
+  // The reference's validation rows per cluster (blueprint pairing): given, else the cluster's chain tasks in order.
+  const validationRows = new Map<number, readonly string[]>(clusters.map((c) => [c, opts.validation?.get(c) ?? byCluster.get(c)!.filter((t) => !isInstructionItem(t)).map((t) => t.truthContent)]));
+  const notes: string[] = [];
+  if (mode === 'blueprint') {
+    if (opts.validation) {
+      const missing = clusters.filter((c) => !opts.validation!.has(c));
+      notes.push(`reference pairing: the i-th answer of a cluster (by chain index) is paired with row i of its validation rows${missing.length ? `; clusters ${missing.join(', ')} have no validation rows, their tasks stand in` : ''}`);
+    } else {
+      notes.push('reference pairing: the i-th answer of a cluster (by chain index) is paired with row i of the cluster\'s validation file; no validation rows were given, so the cluster\'s i-th task in chain-index order stands in for row i (pass --validation for the reference pairing exactly)');
+    }
+  }
   const problems: Record<string, ModelProblems> = {};
   // rows[model][cluster] in the pairing of the mode
   const rows = new Map<string, Map<number, Row[]>>();
   const realRows = new Map<number, Row[]>();
+  let shortValidation = 0;
 
   for (const m of models) {
     const pr: ModelProblems = { counts: {}, examples: {}, unknownTaskIds: 0, duplicateTaskIds: 0, droppedChainIndex: 0 };
     problems[m.id] = pr;
-    const byTask = new Map<string, { content: string; refusal?: string }>();
+    // A task's first answer counts; a failed request counts only while the task has no answer.
+    const byTask = new Map<string, EvalPrediction>();
     for (const p of m.predictions) {
-      if (!taskById.has(p.task_id)) pr.unknownTaskIds++;
-      else if (byTask.has(p.task_id)) pr.duplicateTaskIds++;
-      else byTask.set(p.task_id, p);
+      if (!taskById.has(p.task_id)) {
+        pr.unknownTaskIds++;
+        continue;
+      }
+      const prev = byTask.get(p.task_id);
+      if (!prev) byTask.set(p.task_id, p);
+      else if (p.error === undefined) {
+        if (prev.error === undefined) pr.duplicateTaskIds++;
+        else byTask.set(p.task_id, p);
+      }
     }
     for (const t of tasks) {
-      const p = byTask.get(t.id);
-      const status = parseAnswer(p?.content, t.kind ?? 'reply', p?.refusal).status;
+      const status = answerOf(byTask.get(t.id), t.kind ?? 'reply').status;
       if (status === 'ok') continue;
       pr.counts[status] = (pr.counts[status] ?? 0) + 1;
       const ex = pr.examples[status] ?? (pr.examples[status] = []);
@@ -116,39 +186,41 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
     const perCluster = new Map<number, Row[]>();
     rows.set(m.id, perCluster);
     for (const c of clusters) {
-      const inCluster = tasks.filter((t) => t.cluster === c).sort((a, b) => a.index - b.index);
+      const inCluster = byCluster.get(c)!;
       if (mode === 'blueprint') {
-        const answered = inCluster.filter((t) => byTask.has(t.id));
-        const kept = answered.filter((t) => t.index < 1000);
+        // The reference model file holds the answers it got (a failed request has none).
+        const answered = inCluster.filter((t) => byTask.has(t.id) && byTask.get(t.id)!.error === undefined);
+        const kept = answered.filter((t) => !isInstructionItem(t));
         pr.droppedChainIndex += answered.length - kept.length;
+        const truthRows = validationRows.get(c)!;
+        if (kept.length > truthRows.length) shortValidation++;
         perCluster.set(c, kept.map((t, i) => {
           const p = byTask.get(t.id)!;
           const g = filterText(p.content || p.refusal || '');
-          const truthTask = inCluster[i];
-          const r = truthTask ? filterText(truthTask.truthContent) : undefined;
+          const r = i < truthRows.length ? filterText(truthRows[i]) : undefined;
           return { truthLabel: r ? compatLabel(r.actions) : '', predLabel: compatLabel(g.actions), realText: r ? embeddableText(r.text) : null, genText: embeddableText(g.text) };
         }));
       } else {
         perCluster.set(c, inCluster.map((t) => {
-          const p = byTask.get(t.id);
-          const a = parseAnswer(p?.content, t.kind ?? 'reply', p?.refusal);
+          const a = answerOf(byTask.get(t.id), t.kind!);
           const realText = t.truth.text && t.truth.text.trim() ? t.truth.text : null;
           return { truthLabel: t.truth.action ?? 'post', predLabel: a.action, realText, genText: a.text.trim() ? a.text : null };
         }));
       }
     }
   }
-  // Real side: corrected uses every task; blueprint the first n tasks, n from the last model (the reference's ids_to_keep).
+  if (shortValidation) notes.push(`reference pairing: ${shortValidation} (model, cluster) pairs have more answers than validation rows; the answers past the last row have no truth and are left out of the action metrics (the reference raises IndexError)`);
+  // Real side: corrected uses every task; blueprint the first n rows, n from the last model (the reference's ids_to_keep).
   for (const c of clusters) {
-    const inCluster = tasks.filter((t) => t.cluster === c).sort((a, b) => a.index - b.index);
     if (mode === 'blueprint') {
-      const last = models.length ? rows.get(models[models.length - 1].id)!.get(c)!.length : inCluster.length;
-      realRows.set(c, inCluster.slice(0, last).map((t) => {
-        const r = filterText(t.truthContent);
+      const truthRows = validationRows.get(c)!;
+      const last = models.length ? rows.get(models[models.length - 1].id)!.get(c)!.length : truthRows.length;
+      realRows.set(c, truthRows.slice(0, last).map((content) => {
+        const r = filterText(content);
         return { truthLabel: compatLabel(r.actions), predLabel: '', realText: embeddableText(r.text), genText: null };
       }));
     } else {
-      realRows.set(c, inCluster.map((t) => ({ truthLabel: t.truth.action ?? 'post', predLabel: '', realText: t.truth.text && t.truth.text.trim() ? t.truth.text : null, genText: null })));
+      realRows.set(c, byCluster.get(c)!.map((t) => ({ truthLabel: t.truth.action ?? 'post', predLabel: '', realText: t.truth.text && t.truth.text.trim() ? t.truth.text : null, genText: null })));
     }
   }
 
@@ -158,7 +230,6 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
   for (const rs of realRows.values()) for (const t of realTexts(rs)) allTexts.add(t);
   for (const byC of rows.values()) for (const rs of byC.values()) for (const t of genTexts(rs)) allTexts.add(t);
   const cache = new EmbeddingCache(opts.embedder);
-  const notes: string[] = [];
   let embedded = true;
   try {
     await cache.add(allTexts);
@@ -170,7 +241,9 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
 
   const labels: string[] = mode === 'blueprint' ? [...COMPAT_LABELS] : [...ACTION_LABELS];
   const groups: { key: string; clusters: number[] }[] = [...clusters.map((c) => ({ key: String(c), clusters: [c] })), { key: POP, clusters }];
-  // Jaccard documents: per cluster (the reference fits one vectorizer over all clusters × models); population separately.
+  // Jaccard documents: per cluster, one vectorizer fitted over all clusters × models (the reference's tf_idf_jaccard).
+  // The population documents (each source's texts pooled over clusters) are scored with that same vectorizer: a
+  // vectorizer of its own would see only 1 + models documents (with one model min_df=2 > max_df=0.95·2).
   const clusterDocs = new Map<string, Map<string, readonly string[]>>();
   for (const c of clusters) {
     const byName = new Map<string, readonly string[]>([[REAL, realTexts(realRows.get(c)!)]]);
@@ -179,14 +252,16 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
   }
   const jc = tfidfJaccard(clusterDocs, REAL);
   const popDocs = new Map([[POP, new Map<string, readonly string[]>([[REAL, clusters.flatMap((c) => realTexts(realRows.get(c)!))], ...models.map((m) => [m.id, clusters.flatMap((c) => genTexts(rows.get(m.id)!.get(c)!))] as [string, string[]])])]]);
-  const jp = tfidfJaccard(popDocs, REAL);
-  if (jc.error) notes.push(`TF-IDF Jaccard (clusters): ${jc.error}`);
-  if (jp.error) notes.push(`TF-IDF Jaccard (population): ${jp.error}`);
+  const jp = tfidfJaccard(popDocs, REAL, 100, jaccardDocuments(clusterDocs));
+  if (jc.error) notes.push(`TF-IDF Jaccard: ${jc.error} (the vectorizer is fitted on ${clusters.length * (models.length + 1)} cluster × source documents)`);
 
   const report: EvalReport = {
     mode, embedder: opts.embedder.id, models: models.map((m) => m.id), clusters, perCluster: {}, clusterMean: {}, population: {},
-    diagonality: {}, labels, confusion: {}, perClass: {}, distribution: { actions: {}, textLengths: {} }, problems, top5Terms: {}, notes,
+    diagonality: {}, labels, confusion: {}, perClass: {}, distribution: { actions: {}, textLengths: {} }, problems, top5Terms: {},
+    inputProblems: summarizeInputIssues(opts.inputIssues ?? []), notes,
   };
+  const settings = (opts.embedder as { settings?: unknown }).settings;
+  if (settings && typeof settings === 'object') report.embedderSettings = { ...(settings as Record<string, unknown>) };
   for (const [g, byName] of [...jc.top5, ...jp.top5]) report.top5Terms[g] = Object.fromEntries(byName);
 
   const realHists = new Map<string, Map<number, number>>();
@@ -216,15 +291,16 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
       const B = opts.bootstrap ?? 1000;
       if (mode === 'corrected' && B > 0) {
         const seed = opts.seed ?? 42;
-        const sub = (idx: Uint32Array) => classificationReport(Array.from(idx, (i) => truth[i]), Array.from(idx, (i) => pred[i]), labels);
+        const tc = labelCodes(truth, labels);
+        const pc = labelCodes(pred, labels);
         metrics.ci = {
           accuracy: bootstrapCi(truth.length, (idx) => {
             let k = 0;
             for (const i of idx) if (truth[i] === pred[i]) k++;
             return k / idx.length;
           }, { resamples: B, seed }),
-          macroF1: bootstrapCi(truth.length, (idx) => sub(idx).macroF1, { resamples: Math.min(B, 300), seed }),
-          weightedF1: bootstrapCi(truth.length, (idx) => sub(idx).weightedF1, { resamples: Math.min(B, 300), seed }),
+          macroF1: bootstrapCi(truth.length, (idx) => f1OfResample(tc, pc, labels.length, idx).macroF1, { resamples: B, seed }),
+          weightedF1: bootstrapCi(truth.length, (idx) => f1OfResample(tc, pc, labels.length, idx).weightedF1, { resamples: B, seed }),
           meanMaxCosine: bootstrapCi(bestMatch.length, (idx) => meanAt(bestMatch, idx), { resamples: B, seed }),
           pairedCosine: bootstrapCi(paired.length, (idx) => meanAt(paired, idx), { resamples: B, seed }),
         };

@@ -53,17 +53,25 @@ export interface JaccardResult {
   error?: string;
 }
 
+/** The documents of `tfidfJaccard`: `" ".join(texts)` per (group, name), in map order. */
+export function jaccardDocuments(docs: Map<string, Map<string, readonly string[]>>): string[] {
+  const out: string[] = [];
+  for (const byName of docs.values()) for (const texts of byName.values()) out.push(texts.join(' '));
+  return out;
+}
+
 /**
  * Documents are `" ".join(texts)` per (group, name), the real texts under `realName`. The vectorizer is fitted on
- * all documents; each document's top 100 terms are compared with its group's real document.
+ * all documents (or on `fitOn`, e.g. the cluster-level documents when the groups are the pooled population); each
+ * document's top 100 terms are compared with its group's real document.
  */
-export function tfidfJaccard(docs: Map<string, Map<string, readonly string[]>>, realName: string, topN = 100): JaccardResult {
+export function tfidfJaccard(docs: Map<string, Map<string, readonly string[]>>, realName: string, topN = 100, fitOn?: readonly string[]): JaccardResult {
   const flat: { group: string; name: string; doc: string }[] = [];
   for (const [group, byName] of docs) for (const [name, texts] of byName) flat.push({ group, name, doc: texts.join(' ') });
   const out: JaccardResult = { jaccard: new Map(), top5: new Map() };
   const vec = new SklearnTfidf({ minDf: 2, maxDf: 0.95 });
   try {
-    vec.fit(flat.map((f) => f.doc));
+    vec.fit(fitOn ?? flat.map((f) => f.doc));
   } catch (err) {
     out.error = (err as Error).message;
     for (const [group, byName] of docs) out.jaccard.set(group, new Map([...byName.keys()].filter((n) => n !== realName).map((n) => [n, NaN])));

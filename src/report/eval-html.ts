@@ -2,7 +2,7 @@
 // model, confusion matrices, real vs generated action distribution, text lengths) and the bad-answer listing.
 import type { EvalReport } from '../evaluate/evaluate.ts';
 import { actionDistributionSpec, confusionSpec, metricByClusterSpec, textLengthSpec } from './eval-charts.ts';
-import { CLUSTER_MEAN_KEYS, fmt, populationHead, populationRows, problemRows } from './eval-markdown.ts';
+import { CLUSTER_MEAN_KEYS, INPUT_PROBLEM_HEAD, embedderNote, PROBLEM_HEAD, fmt, inputProblemRows, populationHead, populationRows, problemRows } from './eval-markdown.ts';
 import { escapeHtml, htmlPage, htmlTable } from './html.ts';
 import { vegaLiteToSvg, type VegaLiteSpec } from './svg-png.ts';
 
@@ -16,7 +16,7 @@ export async function evalHtml(r: EvalReport): Promise<string> {
   const parts: string[] = [];
   const title = `Next-action evaluation (${r.mode === 'blueprint' ? 'reference-compatible' : 'corrected'})`;
   parts.push(`<h1>${escapeHtml(title)}</h1>`);
-  parts.push(`<p class="note">Embedder <code>${escapeHtml(r.embedder)}</code>; ${r.clusters.length} clusters; ${r.models.length} models.</p>`);
+  parts.push(`<p class="note">Embedder <code>${escapeHtml(r.embedder)}</code>${escapeHtml(embedderNote(r))}; ${r.clusters.length} clusters; ${r.models.length} models.</p>`);
   parts.push('<h2>Population level</h2>', htmlTable(populationHead(r), populationRows(r)));
   parts.push('<h2>Cluster level (mean over clusters)</h2>', htmlTable(['model', ...CLUSTER_MEAN_KEYS], r.models.map((m) => [m, ...CLUSTER_MEAN_KEYS.map((k) => fmt(r.clusterMean[m][k]))])));
   parts.push('<h2>Diagonality</h2>', htmlTable(['metric', 'diagonality'], Object.entries(r.diagonality).map(([k, v]) => [k, fmt(v)])));
@@ -41,12 +41,14 @@ export async function evalHtml(r: EvalReport): Promise<string> {
     }
   }
   parts.push('<h2>Problems in the answers</h2>', '<p class="note">Scored as the reference scores them: an unusable answer counts as a post with empty text.</p>');
-  parts.push(htmlTable(['model', 'by reason', 'unknown task ids', 'duplicates', 'chain index ≥ 1000 (dropped)'], problemRows(r)));
+  parts.push(htmlTable(PROBLEM_HEAD, problemRows(r)));
   for (const m of r.models) {
     const ex = Object.entries(r.problems[m].examples);
     if (!ex.length) continue;
     parts.push(`<h3>${escapeHtml(m)}</h3><ul>${ex.map(([k, ids]) => `<li>${escapeHtml(k)}: ${escapeHtml((ids ?? []).join(', '))}</li>`).join('')}</ul>`);
   }
+  const ipRows = inputProblemRows(r);
+  parts.push('<h2>Unusable input lines</h2>', ipRows.length ? htmlTable(INPUT_PROBLEM_HEAD, ipRows) : '<p class="note">None.</p>');
   const top = Object.entries(r.top5Terms);
   if (top.length) {
     parts.push('<h2>Top TF-IDF terms</h2>', htmlTable(['group', 'source', 'top 5 terms'], top.flatMap(([g, byName]) => Object.entries(byName).map(([n, terms]) => [g, n, terms.join(', ')]))));

@@ -99,8 +99,9 @@ test('solutions file + Batch output: double-encoded actions, internal keys, kind
     JSON.stringify({ custom_id: 'task-6-79', body: { messages: [{ role: 'system' }, { role: 'user' }] } }),
     JSON.stringify({ custom_id: 'task-6-1035', body: { messages: [{ role: 'system' }] } }),
   ].join('\n'));
-  const { tasks: ts, problems } = parseSolutions(solutions, kinds);
-  assert.equal(problems.length, 1);
+  const { tasks: ts, issues } = parseSolutions(solutions, kinds);
+  assert.equal(issues.length, 1);
+  assert.equal(issues[0].reason, 'bad_solution');
   const byId = new Map(ts.map((t) => [t.id, t]));
   assert.equal(byId.get('task-6-632')!.truth.action, 'follow');
   assert.equal(byId.get('task-6-79')!.truth.action, 'reply');
