@@ -2,6 +2,7 @@
 // the user vectors in the store (through the clustering stage). The CLI file only parses options and calls these.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FilterFlags } from '../embed/command.ts';
 import { Progress } from '../util/log.ts';
 import { constrainedKMeans } from './constrained-kmeans.ts';
 import { readNpy, writeNpy } from './npy.ts';
@@ -9,6 +10,12 @@ import { validateBounds } from './validate.ts';
 
 export interface ClusterCommandOptions {
   ks: number[];
+  /** Store input: the embedder spec (default: the default embedder); stored user vectors of the same spec and filter are reused. */
+  embedder?: string;
+  /** Store input: the user/post filters, as `simpact embed` and `simpact build` take them. */
+  filter?: FilterFlags;
+  /** Store input: read activity as the reference did. */
+  compatBlueprint?: boolean;
   minSize: number;
   maxSize?: number;
   nInit: number;
@@ -35,6 +42,10 @@ export interface ClusterReport {
   input: 'npy' | 'store';
   n: number;
   d: number;
+  /** Store input: the embedder of the user vectors and whether they were read back rather than embedded now. */
+  embedder?: { id: string; dim: number; settingsHash: string };
+  embedKey?: string;
+  embedding?: { reusedUserVectors: boolean; embedded: number; fromCache: number };
   perK: ClusterKReport[];
 }
 
@@ -100,24 +111,60 @@ export async function clusterNpy(path: string, outDir: string, opts: ClusterComm
   return { input: 'npy', n, d, perK };
 }
 
-/** Clusters the store's user vectors through the clustering stage; labels stay in the store (they name users). */
+/**
+ * Clusters the store's user vectors through the clustering stage, with the embedder and filters given (the user
+ * vectors `simpact embed` stored for the same ones are reused, nothing is re-embedded). A K the kept users cannot
+ * satisfy is refused before anything runs. With `outDir`: labels_k{K}.npy (int32, row i = the i-th kept user in
+ * sorted-DID order, the row order of the stored user vectors; the file names no user) and the diagnostics.
+ */
 export async function clusterStore(dbPath: string, outDir: string | undefined, opts: ClusterCommandOptions): Promise<ClusterReport> {
   const { Store } = await import('../store/store.ts');
-  const { runClustering } = await import('./stage.ts');
+  const { runClustering, InfeasibleKError } = await import('./stage.ts');
   const { stderrLogger } = await import('../util/log.ts');
+  const { resolveEmbedderFlag, resolveFilterFlags, EmbedUsageError } = await import('../embed/command.ts');
+  let embedder;
+  let filter;
+  try {
+    embedder = resolveEmbedderFlag(opts.embedder);
+    filter = resolveFilterFlags(opts.filter);
+  } catch (err) {
+    if (err instanceof EmbedUsageError) throw new ClusterUsageError(err.message);
+    throw err;
+  }
   const store = await Store.open(dbPath);
   try {
-    const result = await runClustering(store, {
-      ks: opts.ks,
-      minSize: opts.minSize,
-      maxSize: opts.maxSize,
-      nInit: opts.nInit,
-      maxIter: opts.maxIter,
-      tol: opts.tol,
-      seed: opts.seed,
-      logger: stderrLogger({ quiet: opts.quiet }),
-    });
+    let result;
+    try {
+      result = await runClustering(store, {
+        ks: opts.ks,
+        minSize: opts.minSize,
+        maxSize: opts.maxSize,
+        nInit: opts.nInit,
+        maxIter: opts.maxIter,
+        tol: opts.tol,
+        seed: opts.seed,
+        embedder,
+        filter,
+        compatBlueprint: opts.compatBlueprint,
+        refuseInfeasible: true,
+        logger: stderrLogger({ quiet: opts.quiet }),
+      });
+    } catch (err) {
+      if (err instanceof InfeasibleKError) throw new ClusterUsageError(err.message);
+      throw err;
+    }
+    const labelsFiles = new Map<number, string>();
     if (outDir) {
+      mkdirSync(outDir, { recursive: true });
+      const row = new Map(result.dids.map((did, i) => [did, i]));
+      for (const r of result.perK) {
+        if (r.status !== 'ok') continue;
+        const labels = new Int32Array(result.dids.length);
+        for (const [did, label] of r.assignments) labels[row.get(did)!] = label;
+        const file = join(outDir, `labels_k${r.k}.npy`);
+        writeNpy(file, labels, [labels.length]);
+        labelsFiles.set(r.k, file);
+      }
       const { writeClusterDiagnostics } = await import('./diagnostics-write.ts');
       await writeClusterDiagnostics(result, outDir);
     }
@@ -128,13 +175,25 @@ export async function clusterStore(dbPath: string, outDir: string | undefined, o
         k: r.k,
         status: r.status,
         ...(r.reason ? { reason: r.reason } : {}),
+        ...(labelsFiles.has(r.k) ? { labelsFile: labelsFiles.get(r.k) } : {}),
         ...(r.status === 'ok' ? { sizes } : {}),
         inertia: r.inertia,
+        ...(r.iterations !== undefined ? { iterations: r.iterations } : {}),
         seconds: r.seconds,
         reused: r.reused,
       };
     });
-    return { input: 'store', n: result.nUsers, d: result.embedder.dim, perK };
+    const e = result.embedder;
+    const s = result.embedStats;
+    return {
+      input: 'store',
+      n: result.nUsers,
+      d: e.dim,
+      embedder: { id: e.id, dim: e.dim, settingsHash: e.settingsHash },
+      embedKey: result.embedKey,
+      embedding: { reusedUserVectors: s.reusedUserVectors, embedded: s.embedded, fromCache: s.fromCache },
+      perK,
+    };
   } finally {
     store.close();
   }
@@ -142,6 +201,9 @@ export async function clusterStore(dbPath: string, outDir: string | undefined, o
 
 export function formatClusterReport(report: ClusterReport): string {
   const lines = [`${report.n} vectors of dimension ${report.d} (${report.input})`];
+  if (report.embedder && report.embedding) {
+    lines.push(`embedder ${report.embedder.id}: ${report.embedding.reusedUserVectors ? 'stored user vectors reused' : `${report.embedding.embedded} texts embedded now`}`);
+  }
   for (const r of report.perK) {
     if (r.status !== 'ok') {
       lines.push(`K=${r.k}: skipped (${r.reason ?? 'no reason given'})`);

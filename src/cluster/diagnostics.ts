@@ -28,6 +28,8 @@ export interface ClusterDiagnostics {
   topTerms: { minDf: number; maxDf: number; note?: string };
   clusters: ClusterSummary[];
   pca: { explainedVariance: [number, number]; sampled: number; points: Array<{ x: number; y: number; cluster: number }> };
+  /** Lloyd iterations of the run (set by the clustering stage; absent in runs stored before it was recorded). */
+  iterations?: number;
 }
 
 export interface DiagnosticsInput {

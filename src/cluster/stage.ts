@@ -1,10 +1,12 @@
 // The clustering stage `simpact build` runs: user vectors (embed stage) → size-constrained k-means for every K →
 // diagnostics. Resumable: each K's labels and diagnostics are stored under a key that hashes the user vectors' key
 // and every clustering setting, so a re-run reuses finished K values and computes only the rest.
-// K values that cannot be satisfied (n < K·minSize) are skipped with a recorded reason instead of failing the build.
+// K values that cannot be satisfied (n < K·minSize) are skipped with a recorded reason instead of failing the build
+// (`simpact build` releases the other K values); `simpact cluster` passes `refuseInfeasible` and gets an
+// InfeasibleKError naming every such K before anything is embedded or clustered.
 import type { Activity } from '../bluesky/activity.ts';
 import { stableHash, textHash } from '../embed/cache.ts';
-import { embedUsers, type EmbedderRecord, type EmbedUsersOptions, type EmbedUsersResult } from '../embed/stage.ts';
+import { embedUsers, userTexts, type EmbedderRecord, type EmbedUsersOptions, type EmbedUsersResult } from '../embed/stage.ts';
 import { getCachedEmbeddings, getClusterLabels, getClusterRun, putClusterRun } from '../store/embeddings.ts';
 import type { Store } from '../store/store.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
@@ -39,6 +41,8 @@ export interface ClusteringOptions {
   silhouetteSample?: number;
   /** Recompute even when a stored run matches. */
   force?: boolean;
+  /** Throw an InfeasibleKError, before embedding, when some K cannot be satisfied (default: skip and record it). */
+  refuseInfeasible?: boolean;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -54,8 +58,23 @@ export interface KClustering {
   /** True when read back from the store rather than computed now. */
   reused: boolean;
   inertia?: number;
+  /** Lloyd iterations of the winning seeding (read back from the stored diagnostics when reused). */
+  iterations?: number;
   seconds?: number;
   diagnostics?: ClusterDiagnostics;
+}
+
+/** Some requested K cannot be satisfied by the kept users (only with `refuseInfeasible`). */
+export class InfeasibleKError extends Error {
+  constructor(
+    readonly problems: Array<{ k: number; reason: string }>,
+    readonly nUsers: number,
+  ) {
+    super(
+      `infeasible K: ${problems.map((p) => `K=${p.k}: ${p.reason}`).join('; ')} ` +
+        `(${nUsers} kept users; lower --k or --min-size, or loosen the filters)`,
+    );
+  }
 }
 
 export interface ClusteringSettings {
@@ -74,6 +93,8 @@ export interface ClusteringResult {
   embedder: EmbedderRecord;
   embedKey: string;
   nUsers: number;
+  /** The users in row order of the user vectors (sorted DIDs): row i of a labels file is dids[i]. Never output. */
+  dids: string[];
   settings: ClusteringSettings;
   /** Every seed that shaped the result, for the dataset card. */
   seeds: { kmeans: number; diagnostics: number; embedder?: number };
@@ -98,6 +119,14 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
     stageVersion: STAGE_VERSION,
   };
   const activity = opts.activity ?? (await loadFiltered(store, opts));
+  if (opts.refuseInfeasible) {
+    const nKept = userTexts(activity).users.length;
+    const problems = [...new Set(opts.ks)].flatMap((k) => {
+      const reason = infeasibility(k, nKept, settings);
+      return reason ? [{ k, reason }] : [];
+    });
+    if (problems.length) throw new InfeasibleKError(problems, nKept);
+  }
   const emb = await embedUsers(store, { embedder: opts.embedder, activity, signal: opts.signal, logger: log });
   const n = emb.users.length;
   const dim = emb.embedder.dim;
@@ -112,6 +141,7 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
     const stored = opts.force ? undefined : await getClusterRun(store, runKey);
     if (stored) {
       log.info(`cluster: K=${k} reused from the store`);
+      const diagnostics = stored.diagnosticsJson ? (JSON.parse(stored.diagnosticsJson) as ClusterDiagnostics) : undefined;
       perK.push({
         k,
         status: stored.status,
@@ -120,7 +150,8 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
         runKey,
         reused: true,
         inertia: stored.inertia,
-        diagnostics: stored.diagnosticsJson ? (JSON.parse(stored.diagnosticsJson) as ClusterDiagnostics) : undefined,
+        ...(diagnostics?.iterations !== undefined ? { iterations: diagnostics.iterations } : {}),
+        diagnostics,
       });
       continue;
     }
@@ -161,6 +192,7 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
       seed: settings.seed,
       silhouetteSample: settings.silhouetteSample,
     });
+    diagnostics.iterations = res.iterations;
     const seconds = (performance.now() - t0) / 1000;
     const assignments = new Map(dids.map((did, i) => [did, res.labels[i]]));
     await putClusterRun(
@@ -168,12 +200,13 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
       { runKey, embedKey: emb.embedKey, k, status: 'ok', inertia: res.inertia, settingsJson: JSON.stringify(settings), diagnosticsJson: JSON.stringify(diagnostics) },
       dids.map((did, i) => ({ did, clusterId: res.labels[i] })),
     );
-    perK.push({ k, status: 'ok', assignments, runKey, reused: false, inertia: res.inertia, seconds, diagnostics });
+    perK.push({ k, status: 'ok', assignments, runKey, reused: false, inertia: res.inertia, iterations: res.iterations, seconds, diagnostics });
   }
   return {
     embedder: emb.embedder,
     embedKey: emb.embedKey,
     nUsers: n,
+    dids,
     settings,
     seeds: { kmeans: settings.seed, diagnostics: settings.seed, ...embedderSeed(emb.embedder) },
     embedStats: emb.stats,

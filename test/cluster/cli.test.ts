@@ -1,11 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/util/rng.ts';
 import { readNpy, writeNpy } from '../../src/cluster/npy.ts';
+import { getUserVectors } from '../../src/store/embeddings.ts';
+import { Store } from '../../src/store/store.ts';
+import { jetstreamLines } from '../embed/helpers.ts';
+
+const MODEL = fileURLToPath(new URL('../../fixtures/models/tiny-random-bert', import.meta.url));
 
 function simpact(args: string[]) {
   return spawnSync(process.execPath, ['bin/simpact.js', ...args], { encoding: 'utf8', env: { ...process.env, SIMPACT_QUIET: '1' } });
@@ -56,6 +62,91 @@ test('simpact cluster --vectors writes labels per K and reports sizes, inertia, 
     const missing = simpact(['cluster', '--vectors', join(dir, 'nope.npy'), '--k', '2']);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+interface KReport { k: number; labelsFile: string; sizes: number[]; inertia: number; iterations: number; reused: boolean }
+
+test('simpact cluster (store): the embedder and filters of `simpact embed` reuse its user vectors; labels files, iterations; infeasible K refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cluster-cli-store-'));
+  try {
+    const db = join(dir, 's.duckdb');
+    writeFileSync(join(dir, 'events.jsonl'), jetstreamLines());
+    assert.equal(simpact(['--db', db, 'ingest', join(dir, 'events.jsonl')]).status, 0);
+    const embedder = `transformers:${MODEL}`;
+    const embedded = simpact(['--db', db, 'embed', '--embedder', embedder, '--json']);
+    assert.equal(embedded.status, 0, embedded.stderr);
+    const e = JSON.parse(embedded.stdout);
+    assert.equal(e.embedder.dim, 32);
+
+    const out = join(dir, 'out');
+    const args = ['--db', db, 'cluster', '--embedder', embedder, '--k', '2,3', '--min-size', '3', '--n-init', '2', '--tol', '0', '--out', out, '--json'];
+    const first = simpact(args);
+    assert.equal(first.status, 0, first.stderr);
+    const r = JSON.parse(first.stdout);
+    assert.equal(r.input, 'store');
+    assert.equal(r.embedder.id, 'transformers:tiny-random-bert');
+    assert.equal(r.d, 32);
+    assert.equal(r.embedKey, e.embedKey, 'the same user vectors');
+    assert.deepEqual(r.embedding, { reusedUserVectors: true, embedded: 0, fromCache: e.stats.distinctTexts });
+    // the labels files index the stored user vectors: the reported inertia is theirs
+    const store = await Store.open(db);
+    const stored = await getUserVectors(store, e.embedKey);
+    store.close();
+    assert.equal(stored.length, 12);
+    for (const k of r.perK as KReport[]) {
+      assert.ok(k.iterations >= 1, `K=${k.k} iterations ${k.iterations}`);
+      assert.equal(k.labelsFile, join(out, `labels_k${k.k}.npy`));
+      const labels = readNpy(k.labelsFile);
+      assert.equal(labels.dtype, 'int32');
+      assert.equal(labels.data.length, 12);
+      const counts = new Array(k.k).fill(0);
+      for (const l of labels.data) counts[l]++;
+      assert.deepEqual(counts, k.sizes);
+      assert.ok(k.sizes.every((x) => x >= 3));
+      const means = Array.from({ length: k.k }, () => new Float64Array(32));
+      stored.forEach((u, i) => u.vec.forEach((x, q) => (means[labels.data[i]][q] += x / counts[labels.data[i]])));
+      let inertia = 0;
+      stored.forEach((u, i) => u.vec.forEach((x, q) => (inertia += (x - means[labels.data[i]][q]) ** 2)));
+      assert.ok(Math.abs(inertia - k.inertia) <= 1e-4 * inertia, `K=${k.k}: inertia of the stored vectors ${inertia} vs reported ${k.inertia}`);
+    }
+    assert.ok(existsSync(join(out, 'clustering.json')));
+    const again = JSON.parse(simpact(args).stdout);
+    assert.ok(again.perK.every((k: KReport) => k.reused && k.iterations >= 1 && existsSync(k.labelsFile)));
+    assert.deepEqual(again.perK.map((k: KReport) => k.iterations), r.perK.map((k: KReport) => k.iterations));
+
+    // an infeasible K is refused up front, naming it; nothing is printed on stdout
+    const infeasible = simpact(['--db', db, 'cluster', '--embedder', embedder, '--k', '2,5,100000', '--min-size', '1', '--json']);
+    assert.equal(infeasible.status, 2, infeasible.stderr);
+    assert.match(infeasible.stderr, /infeasible K: K=100000: 12 users cannot form 100000 clusters \(12 kept users; lower --k or --min-size/);
+    assert.equal(infeasible.stdout, '');
+    const tooSmall = simpact(['--db', db, 'cluster', '--embedder', embedder, '--k', '2,5', '--min-size', '3']);
+    assert.equal(tooSmall.status, 2);
+    assert.match(tooSmall.stderr, /K=5: 12 users cannot fill 5 clusters of at least 3 \(needs 15\)/);
+
+    // the filters reach the stage: a keyword filter and another embedder setting select the vectors `embed` stored
+    writeFileSync(join(dir, 'kw.txt'), 'garden\n');
+    const filterArgs = ['--embedder', 'lsa:dim=4', '--keywords', join(dir, 'kw.txt'), '--min-posts', '1'];
+    const e2 = JSON.parse(simpact(['--db', db, 'embed', ...filterArgs, '--json']).stdout);
+    assert.ok(e2.stats.users > 2 && e2.stats.users < 12, `${e2.stats.users} users`);
+    const r2 = simpact(['--db', db, 'cluster', ...filterArgs, '--k', '2', '--min-size', '1', '--n-init', '1', '--json']);
+    assert.equal(r2.status, 0, r2.stderr);
+    const c2 = JSON.parse(r2.stdout);
+    assert.equal(c2.embedKey, e2.embedKey);
+    assert.equal(c2.embedding.reusedUserVectors, true);
+    assert.equal(c2.n, e2.stats.users);
+    assert.equal(c2.d, e2.embedder.dim);
+    assert.equal(c2.embedder.settingsHash, e2.embedder.settingsHash);
+    const badKw = simpact(['--db', db, 'cluster', '--keywords', join(dir, 'nope.txt'), '--k', '2']);
+    assert.equal(badKw.status, 2);
+    assert.match(badKw.stderr, /cannot read the keyword file/);
+    // store-only options make no sense with --vectors
+    const v = simpact(['cluster', '--vectors', join(dir, 'x.npy'), '--embedder', 'lsa', '--min-posts', '3']);
+    assert.equal(v.status, 2);
+    assert.match(v.stderr, /--embedder, --min-posts: only for store input, not with --vectors/);
+    assert.doesNotMatch(first.stderr + infeasible.stderr + r2.stderr, /did:plc/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

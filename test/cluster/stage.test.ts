@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { infeasibility, runClustering } from '../../src/cluster/stage.ts';
+import { InfeasibleKError, infeasibility, runClustering } from '../../src/cluster/stage.ts';
 import { writeClusterDiagnostics } from '../../src/cluster/diagnostics-write.ts';
 import { Store } from '../../src/store/store.ts';
-import { topicActivity } from '../embed/helpers.ts';
+import { CountingEmbedder, topicActivity } from '../embed/helpers.ts';
 
 const TOPICS = [
   ['football', 'goal', 'match', 'striker', 'league', 'coach', 'referee', 'stadium'],
@@ -80,5 +80,35 @@ test('runClustering: real clusters per K, skipped infeasible K, stored and reuse
   } finally {
     store.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('runClustering keeps the iteration count (also when reused); refuseInfeasible throws before anything is embedded', async () => {
+  const { activity } = topicActivity(TOPICS, 12, 4);
+  const store = await Store.open(':memory:');
+  try {
+    const embedder = new CountingEmbedder(6);
+    await assert.rejects(runClustering(store, { ks: [2, 4, 50], embedder, activity, refuseInfeasible: true }), (err: Error) => {
+      assert.ok(err instanceof InfeasibleKError);
+      assert.deepEqual(err.problems.map((p) => p.k), [4, 50]);
+      assert.match(err.message, /K=4: 36 users cannot fill 4 clusters of at least 10 \(needs 40\); K=50: 36 users cannot form 50 clusters/);
+      return true;
+    });
+    assert.equal(embedder.calls.length, 0, 'refused before embedding');
+    const opts = { ks: [3], embedder, activity, nInit: 1, maxIter: 40 };
+    const res = await runClustering(store, opts);
+    const it = res.perK[0].iterations!;
+    assert.ok(it >= 1 && it <= 40, `iterations ${it}`);
+    assert.equal(res.perK[0].diagnostics!.iterations, it);
+    assert.deepEqual(res.dids, [...res.dids].sort());
+    assert.equal(res.dids.length, 36);
+    const again = await runClustering(store, opts);
+    assert.equal(again.perK[0].reused, true);
+    assert.equal(again.perK[0].iterations, it);
+    // without refuseInfeasible (the build), an infeasible K is skipped and recorded
+    const build = await runClustering(store, { ...opts, ks: [3, 4] });
+    assert.deepEqual(build.perK.map((k) => k.status), ['ok', 'skipped']);
+  } finally {
+    store.close();
   }
 });

@@ -5,25 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const WORDS = ['garden', 'tomato', 'harvest', 'compost', 'seedling', 'weather', 'rain', 'storm', 'forecast', 'cloud'];
-
-function jetstreamLines(): string {
-  const lines: string[] = [];
-  let t = 1_779_719_000_000_000;
-  for (let u = 0; u < 12; u++) {
-    for (let p = 0; p < 3; p++) {
-      const text = `${WORDS[(u + p) % 10]} ${WORDS[(u * 3 + p) % 10]} ${WORDS[(u + 2 * p + 5) % 10]} news`;
-      lines.push(JSON.stringify({
-        did: `did:plc:user${String(u).padStart(20, '0')}`,
-        time_us: (t += 1000),
-        kind: 'commit',
-        commit: { rev: `r${t}`, operation: 'create', collection: 'app.bsky.feed.post', rkey: `3k${u}x${p}`, record: { $type: 'app.bsky.feed.post', createdAt: '2026-05-25T14:23:28.757Z', langs: ['en'], text } },
-      }));
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
+import { jetstreamLines } from './helpers.ts';
 
 function simpact(args: string[]) {
   const r = spawnSync(process.execPath, ['bin/simpact.js', ...args], { encoding: 'utf8', env: { ...process.env, SIMPACT_QUIET: '1' } });

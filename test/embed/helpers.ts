@@ -47,3 +47,23 @@ export function topicActivity(groups: string[][], usersPerGroup: number, perUser
   posts.sort((a, b) => a.timeUs - b.timeUs);
   return { activity: { posts, actions: [] }, topicOf };
 }
+
+const WORDS = ['garden', 'tomato', 'harvest', 'compost', 'seedling', 'weather', 'rain', 'storm', 'forecast', 'cloud'];
+
+/** Jetstream JSONL: 12 users × 3 English posts over a small vocabulary (for CLI tests through ingest). */
+export function jetstreamLines(): string {
+  const lines: string[] = [];
+  let t = 1_779_719_000_000_000;
+  for (let u = 0; u < 12; u++) {
+    for (let p = 0; p < 3; p++) {
+      const text = `${WORDS[(u + p) % 10]} ${WORDS[(u * 3 + p) % 10]} ${WORDS[(u + 2 * p + 5) % 10]} news`;
+      lines.push(JSON.stringify({
+        did: `did:plc:user${String(u).padStart(20, '0')}`,
+        time_us: (t += 1000),
+        kind: 'commit',
+        commit: { rev: `r${t}`, operation: 'create', collection: 'app.bsky.feed.post', rkey: `3k${u}x${p}`, record: { $type: 'app.bsky.feed.post', createdAt: '2026-05-25T14:23:28.757Z', langs: ['en'], text } },
+      }));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

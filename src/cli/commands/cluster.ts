@@ -1,8 +1,25 @@
 import type { Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { floatArg, globalDb, intArg, intListArg, isQuiet, printJson } from '../options.ts';
+import {
+  addOptions,
+  compatOption,
+  embedderOption,
+  filterOptions,
+  floatArg,
+  globalDb,
+  intArg,
+  intListArg,
+  isQuiet,
+  printJson,
+  EMBEDDER_HELP,
+  type FilterCliOptions,
+} from '../options.ts';
 
-interface ClusterOpts {
+/** The options that choose the store's users and their vectors; they mean nothing with --vectors. */
+const STORE_ONLY = ['embedder', 'minPosts', 'languages', 'keywords', 'compat'] as const;
+
+interface ClusterOpts extends FilterCliOptions {
+  embedder?: string;
   vectors?: string;
   k: number[];
   minSize: number;
@@ -17,9 +34,14 @@ interface ClusterOpts {
 }
 
 export default function register(program: Command): void {
-  program
+  const command = program
     .command('cluster')
-    .description('Size-constrained k-means (k-means++ seeding, exact minimum/maximum cluster sizes) for each K')
+    .description(
+      'Size-constrained k-means (k-means++ seeding, exact minimum/maximum cluster sizes) for each K, over the user vectors ' +
+        'of the store (embedded with --embedder after the filters, as `simpact embed` and `simpact build` do; stored ones are ' +
+        'reused) or a float32 .npy. A K the data cannot satisfy (n < K × min-size) is refused (exit 2); `simpact build` ' +
+        'instead leaves such a K out of the release with a recorded reason.',
+    )
     .option('--vectors <file.npy>', 'cluster a float32 .npy (n × d) instead of the user vectors in the store')
     .option('--k <list>', 'comma-separated numbers of clusters', intListArg('--k', 1), [2, 25, 100, 1000])
     .option('--min-size <n>', 'smallest allowed cluster', intArg('--min-size', 0), 10)
@@ -28,13 +50,24 @@ export default function register(program: Command): void {
     .option('--max-iter <n>', 'Lloyd iterations per seeding', intArg('--max-iter', 1), 300)
     .option('--tol <x>', 'convergence tolerance on the centre shift, relative to the mean feature variance', floatArg('--tol'), 1e-4)
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 42)
-    .option('--out <dir>', 'output folder: labels_k{K}.npy with --vectors, diagnostics for store input')
-    .option('--allow-zero-vectors', 'keep all-zero rows of --vectors instead of refusing them')
+    .option('--out <dir>', 'output folder for labels_k{K}.npy (int32; store input: row i is the i-th kept user in sorted-DID order, as the user vectors are stored) and, for store input, the diagnostics (default with --vectors: cluster-out)')
+    .option('--allow-zero-vectors', 'keep all-zero rows of --vectors instead of refusing them');
+  command.addOption(embedderOption(`store input: the embedder of the user vectors (default lsa): ${EMBEDDER_HELP}`));
+  addOptions(command, filterOptions().map((o) => ((o.description = `store input: ${o.description}`), o)));
+  command.addOption(compatOption());
+  command
     .option('--json', 'machine-readable report on stdout')
     .action(async (opts: ClusterOpts, cmd: Command) => {
+      if (opts.vectors) {
+        const given = STORE_ONLY.filter((name) => cmd.getOptionValueSource(name) === 'cli');
+        if (given.length) throw new CliError(`${given.map(flag).join(', ')}: only for store input, not with --vectors`, EXIT.USAGE);
+      }
       const { clusterNpy, clusterStore, formatClusterReport, ClusterUsageError } = await import('../../cluster/command.ts');
       const settings = {
         ks: opts.k,
+        embedder: opts.embedder,
+        filter: { minPosts: opts.minPosts, languages: opts.languages, keywords: opts.keywords },
+        compatBlueprint: opts.compat === 'blueprint',
         minSize: opts.minSize,
         maxSize: opts.maxSize,
         nInit: opts.nInit,
@@ -55,4 +88,8 @@ export default function register(program: Command): void {
       if (opts.json) printJson(report);
       else process.stdout.write(formatClusterReport(report));
     });
+}
+
+function flag(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }

@@ -1,20 +1,34 @@
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { globalDb, intArg, isQuiet, printJson } from '../options.ts';
+import { addOptions, compatOption, embedderOption, filterOptions, globalDb, isQuiet, printJson, type FilterCliOptions } from '../options.ts';
+
+interface EmbedCliOptions extends FilterCliOptions {
+  embedder: string;
+  compatBlueprint?: boolean;
+  json?: boolean;
+}
 
 export default function register(program: Command): void {
-  program
+  const cmd = program
     .command('embed')
-    .description("Embed the kept users' English posts and replies (cached by text) and store their user vectors")
-    .option('--embedder <spec>', 'lsa[:dim=256,…] | transformers:<folder-or-id>[,mode=blueprint|model-card] | openai:<model>@<baseURL>', 'lsa')
-    .option('--min-posts <n>', 'minimum English posts+replies per kept user', intArg('--min-posts', 1), 2)
-    .option('--compat-blueprint', 'read activity exactly as the reference did')
+    .description("Embed the kept users' posts and replies (cached by text) and store their user vectors; `simpact cluster` and `simpact build` with the same --embedder and filters reuse them");
+  cmd.addOption(embedderOption().default('lsa'));
+  addOptions(cmd, filterOptions());
+  cmd.addOption(compatOption());
+  cmd.addOption(new Option('--compat-blueprint', 'same as --compat blueprint').hideHelp());
+  cmd
     .option('--json', 'machine-readable report on stdout')
-    .action(async (opts: { embedder: string; minPosts: number; compatBlueprint?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts: EmbedCliOptions, c: Command) => {
       const { runEmbedCommand, formatEmbedReport, EmbedUsageError } = await import('../../embed/command.ts');
       let report: Awaited<ReturnType<typeof runEmbedCommand>>;
       try {
-        report = await runEmbedCommand(globalDb(cmd), { ...opts, quiet: isQuiet(cmd) || opts.json });
+        report = await runEmbedCommand(globalDb(c), {
+          embedder: opts.embedder,
+          filter: { minPosts: opts.minPosts, languages: opts.languages, keywords: opts.keywords },
+          compatBlueprint: opts.compat === 'blueprint' || opts.compatBlueprint,
+          quiet: isQuiet(c) || opts.json,
+        });
       } catch (err) {
         throw new CliError((err as Error).message, err instanceof EmbedUsageError ? EXIT.USAGE : EXIT.FAILURE);
       }
