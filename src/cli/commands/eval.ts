@@ -7,7 +7,7 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 export default function register(program: Command): void {
   program
     .command('eval')
-    .description('Score predictions: corrected metrics by default, the reference metrics exactly with --compat blueprint')
+    .description('Score predictions: corrected metrics by default, the reference metrics with --compat blueprint (its pairing exactly with --validation)')
     .option('--tasks <file>', 'tasks JSONL (with ground truth) from `simpact tasks`')
     .option('--predictions <file>', 'predictions JSONL (repeatable; models are told apart by their model field)', collect, [])
     .option('--solutions <file>', 'reference solutions file (task-<cluster>-<chain> → ground truth) instead of --tasks')
