@@ -142,3 +142,20 @@ test('Batch API: input lines carry custom_id and json_schema; output lines read 
     ['request_failed', 'out.jsonl:3'], ['malformed_line', 'out.jsonl:4'], ['no_task_id', 'out.jsonl:5'], ['request_failed', 'out.jsonl:6'],
   ]);
 });
+
+test('predict --max-completion-tokens reaches the endpoint as max_completion_tokens (o-series models)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-pred-'));
+  const srv = await startOpenAITestServer({ chat: () => '{"actions":{"like":true,"follow":false,"repost":false,"ignore":false},"text":""}' });
+  try {
+    const tf = join(dir, 't.jsonl');
+    writeFileSync(tf, tasks(2).map((t) => JSON.stringify(t)).join('\n') + '\n');
+    const { runPredictCommand } = await import('../../src/agents/command.ts');
+    const r = await runPredictCommand({ tasks: tf, out: join(dir, 'p.jsonl'), model: [`openai:o3-mini@${srv.url}`], concurrency: 1, seed: 1, maxCompletionTokens: 77, quiet: true });
+    assert.equal(r.runs[0].predicted, 2);
+    assert.ok(srv.requests.every((q) => q.body.max_completion_tokens === 77 && q.body.max_tokens === undefined));
+    await assert.rejects(runPredictCommand({ tasks: tf, out: join(dir, 'p.jsonl'), model: [`openai:o3-mini@${srv.url}`], concurrency: 1, seed: 1, maxTokens: 5, maxCompletionTokens: 5 }), /not both/);
+  } finally {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { globalDb, intArg, intListArg, isQuiet, printJson } from '../options.ts';
+import { compatOption, embedderOption, globalDb, intArg, intListArg, isQuiet, keywordsOption, languagesOption, minPostsOption, printJson } from '../options.ts';
 
 interface BuildCliOptions {
   out: string;
@@ -29,15 +29,15 @@ export default function register(program: Command): void {
     .requiredOption('--out <dir>', 'release folder (written atomically; an existing release is replaced)')
     .addOption(new Option('--k <list>', 'cluster counts to release, comma-separated (1 = one cluster, no clustering)').argParser(intListArg('--k', 1)).default([2, 25, 100, 1000], '2,25,100,1000'))
     .option('--chain-k <n>', 'the K whose clusters group conversation trees in same-cluster scope (the reference: 25)', intArg('--chain-k', 1), 25)
-    .addOption(new Option('--compat <ref>', 'reproduce a reference implementation exactly').choices(['blueprint']))
+    .addOption(compatOption())
     .addOption(new Option('--scope <scope>', 'which users a conversation tree may link').choices(['same-cluster', 'all']).default('same-cluster'))
-    .option('--embedder <spec>', 'embedder of the clustering stage (see `simpact embed --help`; default: its default)')
+    .addOption(embedderOption('embedder of the clustering stage (see `simpact embed --help`; default: its default)'))
     .option('--seed <n>', 'seed of the splits (and of clustering)', intArg('--seed', 0), 42)
     .option('--secret-file <path>', 'pseudonym key file (default: $SIMPACT_SECRET, else the default key file; created if absent, except with --compat)')
     .option('--opt-out <file>', 'DIDs (one per line) whose threads are removed')
-    .option('--min-posts <n>', 'matching posts+replies a user needs', intArg('--min-posts', 1), 2)
-    .option('--languages <list>', '"blueprint" (langs exactly ["en"]) or a comma-separated list of language tags', 'blueprint')
-    .option('--keywords <file>', 'keep only posts containing a keyword from FILE; "default" for the built-in political list; "none"', 'none')
+    .addOption(minPostsOption())
+    .addOption(languagesOption())
+    .addOption(keywordsOption())
     .option('--split <t/v/t>', 'train/validation/test proportions', '80/10/10')
     .option('--no-parquet', 'skip the Parquet copies')
     .option('--json', 'print a machine-readable summary on stdout')
