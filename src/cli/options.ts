@@ -60,13 +60,21 @@ export interface FilterCliOptions {
   compat?: string;
 }
 
+export function minPostsOption(): Option {
+  return new Option('--min-posts <n>', 'matching posts+replies a user needs').argParser(intArg('--min-posts', 1)).default(2);
+}
+
+export function languagesOption(): Option {
+  return new Option('--languages <list>', '"blueprint" (langs exactly ["en"]) or a comma-separated list of language tags').default('blueprint');
+}
+
+export function keywordsOption(): Option {
+  return new Option('--keywords <file>', 'keep only posts containing a keyword from FILE; "default" for the built-in political list; "none"').default('none');
+}
+
 /** `--min-posts`, `--languages`, `--keywords`: the user/post filters (spec §2.3), as `simpact build` applies them. */
 export function filterOptions(): Option[] {
-  return [
-    new Option('--min-posts <n>', 'matching posts+replies a user needs').argParser(intArg('--min-posts', 1)).default(2),
-    new Option('--languages <list>', '"blueprint" (langs exactly ["en"]) or a comma-separated list of language tags').default('blueprint'),
-    new Option('--keywords <file>', 'keep only posts containing a keyword from FILE; "default" for the built-in political list; "none"').default('none'),
-  ];
+  return [minPostsOption(), languagesOption(), keywordsOption()];
 }
 
 /** `--compat blueprint`: reproduce the reference implementation where it differs. */

@@ -151,3 +151,21 @@ test('simpact cluster (store): the embedder and filters of `simpact embed` reuse
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('embed, cluster and build share one definition of the embedder and filter options', async () => {
+  const { Command } = await import('commander');
+  const program = new Command();
+  for (const name of ['build', 'cluster', 'embed']) (await import(`../../src/cli/commands/${name}.ts`)).default(program);
+  const opt = (cmd: string, flag: string) => program.commands.find((c) => c.name() === cmd)!.options.find((o) => o.long === flag)!;
+  const sample: Record<string, string> = { '--min-posts': '3', '--languages': 'en,de', '--keywords': 'k.txt', '--compat': 'blueprint' };
+  for (const flag of Object.keys(sample)) {
+    const [b, c, e] = ['build', 'cluster', 'embed'].map((cmd) => opt(cmd, flag));
+    const parse = (o: typeof b) => (o.parseArg ? o.parseArg(sample[flag], undefined) : sample[flag]);
+    for (const o of [c, e]) {
+      assert.ok(o, `${flag} missing`);
+      assert.deepEqual([o.defaultValue, o.argChoices, parse(o)], [b.defaultValue, b.argChoices, parse(b)], flag);
+    }
+    assert.equal(e.description, b.description, flag);
+  }
+  for (const cmd of ['build', 'cluster', 'embed']) assert.ok(opt(cmd, '--embedder'), cmd);
+});
