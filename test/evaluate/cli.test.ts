@@ -2,7 +2,7 @@
 // --batch-output → eval --solutions/--batch-output and eval --tasks/--predictions, with failed and bad lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.ts';
@@ -78,8 +78,11 @@ test('CLI: Batch input/output round trip, failed requests retried, bad lines lis
     assert.equal(await run(['predict', '--tasks', f('t.jsonl'), '--batch-output', f('bo2.jsonl'), '--model', 'gpt', '--out', f('p.jsonl')]), 0);
     p = read();
     assert.equal(p.length, 17);
+    // a prediction line without task_id and a torn line are listed in the report, by reason and line
+    appendFileSync(f('p.jsonl'), '{"model": "gpt", "content": "{}"}\n{"task_id": "task-0-');
     assert.equal(await run(['eval', '--tasks', f('t.jsonl'), '--predictions', f('p.jsonl'), '--out', f('e2.json'), '--bootstrap', '0']), 0);
     const e2 = JSON.parse(readFileSync(f('e2.json'), 'utf8'));
+    assert.deepEqual(e2.inputProblems, { total: 2, counts: { no_task_id: 1, malformed_line: 1 }, examples: { no_task_id: ['p.jsonl:18: missing task_id or model'], malformed_line: ['p.jsonl:19: not JSON'] } });
     assert.deepEqual(e2.problems.gpt.counts, {});
     assert.equal(e2.population.gpt.accuracy, 1);
     assert.equal(e2.problems.gpt.duplicateTaskIds, 0);

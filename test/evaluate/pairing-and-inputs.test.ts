@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { EvalModel, EvalTask } from '../../src/evaluate/inputs.ts';
 import { parseSolutions } from '../../src/evaluate/read-inputs.ts';
+import { evalEmbedderSpec } from '../../src/evaluate/command.ts';
 import { bootstrapCi } from '../../src/evaluate/bootstrap.ts';
 import { classificationReport, f1OfResample, labelCodes } from '../../src/evaluate/classification.ts';
 import { ACTION_LABELS } from '../../src/evaluate/labels.ts';
@@ -190,4 +191,11 @@ test('bootstrap CIs of macro/weighted F1 use every requested resample, and the f
     assert.equal(fast.macroF1, full.macroF1);
     assert.equal(fast.weightedF1, full.weightedF1);
   }
+});
+
+test('compat runs a transformers model as the reference evaluation embedder unless a mode is named', () => {
+  assert.equal((evalEmbedderSpec('transformers:./models/e5', 'blueprint') as any).mode, 'blueprint-eval');
+  assert.equal((evalEmbedderSpec('transformers:./models/e5,mode=model-card', 'blueprint') as any).mode, 'model-card');
+  assert.equal((evalEmbedderSpec('transformers:./models/e5', 'corrected') as any).mode, undefined);
+  assert.deepEqual(evalEmbedderSpec('lsa', 'blueprint'), { kind: 'lsa' });
 });
