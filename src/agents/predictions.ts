@@ -1,6 +1,7 @@
 // The predictions JSONL: one line per finished task, appended as it completes, so a re-run skips what is done.
 // A request that failed is written as a `status: "error"` line with its reason (no content, no secrets): a re-run
-// retries it and appends the answer; readers take a task's last non-error line, and its error only when it has none.
+// retries it and appends the answer; readers count a task's first answer line (later ones are duplicates) and an
+// error line only while the task has no answer.
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ParsedAnswer } from './answer.ts';
