@@ -38,6 +38,13 @@ export interface ConstrainedKMeansOptions {
   allowZeroRows?: boolean;
   /** onnxruntime intra-op threads (default 2). */
   threads?: number;
+  /**
+   * Points the k-means++ seeding draws from: `'all'` (scikit-learn's rule), a count (a seeded uniform sample of that
+   * many points), or `'auto'` (default): all points unless n·k > 2^26 and n > SEED_SAMPLE_PER_CENTRE·k, then a sample
+   * of SEED_SAMPLE_PER_CENTRE·k points. Seeding is k sequential passes over what it draws from, so at n = 236,000,
+   * k = 1000 the full rule alone reads the data a thousand times; the Lloyd iterations that follow use every point.
+   */
+  seedSample?: number | 'all' | 'auto';
   onIteration?: (info: IterationInfo) => void;
 }
 
@@ -91,7 +98,7 @@ export async function constrainedKMeans(
     let best: Omit<ConstrainedKMeansResult, 'seconds'> | undefined;
     for (let init = 0; init < nInit; init++) {
       const initRng = rng.fork(`init-${init}`);
-      const centres = await kmeansPlusPlus(engine, data, n, d, k, problem.xNorm, initRng);
+      const centres = await seedCentres(problem, initRng, opts.seedSample ?? 'auto');
       const run = await lloyd(problem, centres, maxIter, tolAbs, (info) => opts.onIteration?.({ ...info, init }), t0);
       if (!best || run.inertia < best.inertia) best = run;
     }
@@ -99,6 +106,38 @@ export async function constrainedKMeans(
   } finally {
     await engine.release();
   }
+}
+
+/** Sampled seeding draws this many points per centre (`seedSample: 'auto'`). */
+export const SEED_SAMPLE_PER_CENTRE = 40;
+
+/** How many points the seeding draws from (n: all of them). */
+export function seedSampleSize(n: number, k: number, rule: number | 'all' | 'auto'): number {
+  if (rule === 'all') return n;
+  if (rule === 'auto') return n * k > 2 ** 26 && n > SEED_SAMPLE_PER_CENTRE * k ? SEED_SAMPLE_PER_CENTRE * k : n;
+  if (!Number.isInteger(rule) || rule < k) throw new Error(`constrained k-means: seedSample must be an integer >= k (got ${rule})`);
+  return Math.min(n, rule);
+}
+
+/** k-means++ over all points, or over a seeded uniform sample of them (partial Fisher–Yates, sorted back). */
+async function seedCentres(p: Problem, rng: Rng, rule: number | 'all' | 'auto'): Promise<Float32Array> {
+  const { data, n, d, k, xNorm, engine } = p;
+  const m = seedSampleSize(n, k, rule);
+  if (m >= n) return kmeansPlusPlus(engine, data, n, d, k, xNorm, rng);
+  const pick = new Int32Array(n);
+  for (let i = 0; i < n; i++) pick[i] = i;
+  for (let i = 0; i < m; i++) {
+    const j = i + rng.int(n - i);
+    const t = pick[i];
+    pick[i] = pick[j];
+    pick[j] = t;
+  }
+  const idx = pick.subarray(0, m).sort();
+  const sample = new Float32Array(m * d);
+  gatherRows(data, d, idx, 0, m, sample);
+  const norms = new Float64Array(m);
+  for (let r = 0; r < m; r++) norms[r] = xNorm[idx[r]];
+  return kmeansPlusPlus(engine, sample, m, d, k, norms, rng);
 }
 
 /** Mean per-feature variance, Σ‖x‖²/n − ‖mean‖² over d (float64 sums; one pass for the mean). */

@@ -82,6 +82,8 @@ export interface StagedEvent {
   rawChanged: boolean;
   /** The posts-file line for post creates. */
   post?: string;
+  /** The event's identity (the columns deduplication compares), for spotting repeats inside a batch. */
+  identity: string;
 }
 
 /**
@@ -136,6 +138,7 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
     raw,
     rawChanged,
     post,
+    identity: [did, event.kind, collection, rkey, rev, operation, eventSeq].join(SEP),
   };
 }
 

@@ -193,3 +193,46 @@ test('the store resolves deletes and post updates to the records they change', a
     s.close();
   }
 });
+
+test('a store made before likes/follows/... became views keeps their rows through the migration', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-migrate-'));
+  const path = join(dir, 'old.duckdb');
+  try {
+    // Build the store as the release before the views did: the first five events migrations, rows written by hand.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { eventsSchema } = await import('../../src/store/events.ts');
+    const inst = await DuckDBInstance.create(path);
+    const c = await inst.connect();
+    const before = 5;
+    for (const m of eventsSchema.migrations.slice(0, before)) await c.run(m);
+    await c.run('CREATE TABLE schema_versions (module VARCHAR PRIMARY KEY, version INTEGER NOT NULL)');
+    await c.run(`INSERT INTO schema_versions VALUES ('events', ${before})`);
+    const raw = (seq: number, collection: string, op: string, rkey: string) =>
+      `(${seq}, 'commit', '${B}', ${seq * 10}, '${collection}', '${op}', '${rkey}', 'r${seq}', NULL, NULL, 'old', '{}', ${seq})`;
+    await c.run(`INSERT INTO raw_events VALUES ${[
+      raw(1, 'app.bsky.feed.like', 'create', 'l1'), raw(2, 'app.bsky.graph.follow', 'create', 'f1'),
+      raw(3, 'app.bsky.feed.like', 'delete', 'l1'), raw(4, 'app.bsky.graph.block', 'create', 'b1'),
+    ].join(', ')}`);
+    await c.run(`INSERT INTO likes VALUES (1, '${B}', 'l1', 10, '${uri(A, 'p1')}')`);
+    await c.run(`INSERT INTO follows VALUES (2, '${B}', 'f1', 20, '${A}')`);
+    await c.run(`INSERT INTO deletes VALUES (3, '${B}', 'app.bsky.feed.like', 'l1', 30)`);
+    await c.run(`INSERT INTO blocks VALUES (4, '${B}', 'b1', 40, '${A}')`);
+    c.closeSync();
+    inst.closeSync();
+
+    const s = await Store.open(path);
+    try {
+      assert.deepEqual((await s.all('SELECT seq, subject_uri FROM likes')).map((r) => [num(r.seq), r.subject_uri]), [[1, uri(A, 'p1')]]);
+      assert.deepEqual((await s.all('SELECT seq, subject_did FROM follows')).map((r) => [num(r.seq), r.subject_did]), [[2, A]]);
+      assert.deepEqual((await s.all('SELECT seq, subject_did FROM blocks')).map((r) => [num(r.seq), r.subject_did]), [[4, A]]);
+      assert.deepEqual((await s.all('SELECT seq, original_seq, subject_uri FROM resolved_deletes')).map((r) => [num(r.seq), num(r.original_seq), r.subject_uri]), [[3, 1, uri(A, 'p1')]]);
+      // and new events land in the same views
+      await appendEvents(s, [commit(B, 500, 'create', 'app.bsky.feed.like', 'l2', { subject: { uri: uri(A, 'p9'), cid: 'c' } })]);
+      assert.deepEqual((await s.all('SELECT rkey, subject_uri FROM likes ORDER BY seq')).map((r) => [r.rkey, r.subject_uri]), [['l1', uri(A, 'p1')], ['l2', uri(A, 'p9')]]);
+    } finally {
+      s.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
