@@ -6,12 +6,13 @@ import { createEmbedder } from '../embed/spec.ts';
 import { createChatModel } from '../llm/factory.ts';
 import type { ChatModel } from '../llm/types.ts';
 import { loadActivity } from '../store/activity.ts';
-import { listPersonas, passedPersonaIds, failureCounts, answerStatusCounts } from '../store/personas.ts';
+import { listPersonas, passedPersonaIds, failureCounts, answerStatusCounts, type GateKey } from '../store/personas.ts';
 import { Store } from '../store/store.ts';
 import { loadInstrument, type InstrumentId } from './data-files.ts';
 import { generatePersonas, type SourceUser } from './generate.ts';
 import type { SubgroupFilter } from './human-reference.ts';
-import { judgePersonas } from './judge.ts';
+import { judgePersonas, resolveGateKey } from './judge.ts';
+import { JUDGE_PROMPT_VERSION } from './prompts.ts';
 import { piiRedactor } from './pii-redactor.ts';
 import { administerQuestionnaire } from './questionnaire.ts';
 import { revisePersonas } from './revise.ts';
@@ -77,25 +78,38 @@ export async function runGenerate(db: string, f: ModelFlags & { minPosts: number
   });
 }
 
-export async function runJudge(db: string, f: ModelFlags & { minEach: number; minMean: number; concurrency: number; rejudge?: boolean }) {
+/** Judges every persona without a verdict from this judge and prompt version, revised personas included (they get the
+ * revision note); stored verdicts are re-decided under the given thresholds without new calls. */
+export async function runJudge(db: string, f: ModelFlags & { minEach: number; minMean: number; concurrency: number; rejudge?: boolean; retries?: number }) {
   return withStore(db, async (store) => {
     const users = new Map((await sourceUsers(store)).map((u) => [u.id, u.posts]));
-    const personas = (await listPersonas(store)).filter((p) => !p.parentId);
+    const personas = await listPersonas(store);
     return withModel(f, (m) =>
-      judgePersonas(store, m, personas, (p) => users.get(p.sourceUser), { gate: { minEach: f.minEach, minMean: f.minMean }, concurrency: f.concurrency, rejudge: f.rejudge }),
+      judgePersonas(store, m, personas, (p) => users.get(p.sourceUser), { gate: { minEach: f.minEach, minMean: f.minMean }, concurrency: f.concurrency, rejudge: f.rejudge, retries: f.retries }),
     );
   });
 }
 
-export async function runScore(db: string, f: ModelFlags & { instrument: InstrumentId; repeats: number; temperature: number; seed: number; itemsPerCall?: number; concurrency: number; all?: boolean }) {
+/** Which verdicts gate a stage: --judge-model / --min-each / --min-mean, else what the store holds (resolveGateKey). */
+export interface GateFlags {
+  judgeModel?: string;
+  minEach?: number;
+  minMean?: number;
+}
+
+export async function runScore(
+  db: string,
+  f: ModelFlags & GateFlags & { instrument: InstrumentId; repeats: number; temperature: number; seed: number; itemsPerCall?: number; concurrency: number; all?: boolean; retries?: number },
+) {
   const inst = loadInstrument(f.instrument);
   return withStore(db, async (store) => {
-    const passed = await passedPersonaIds(store);
+    const gate = f.all ? undefined : await resolveGateKey(store, f);
+    const passed = gate ? await passedPersonaIds(store, gate) : new Set<string>();
     const personas = (await listPersonas(store)).filter((p) => f.all || passed.has(p.id));
     const summary = await withModel(f, (m) =>
-      administerQuestionnaire(store, m, inst, personas, { repeats: f.repeats, temperature: f.temperature, seed: f.seed, itemsPerCall: f.itemsPerCall, concurrency: f.concurrency }),
+      administerQuestionnaire(store, m, inst, personas, { repeats: f.repeats, temperature: f.temperature, seed: f.seed, itemsPerCall: f.itemsPerCall, concurrency: f.concurrency, retries: f.retries }),
     );
-    return { ...summary, answerStatusTotals: await answerStatusCounts(store, inst.id) };
+    return { ...summary, gate: gate ?? null, answerStatusTotals: await answerStatusCounts(store, inst.id) };
   });
 }
 
@@ -115,6 +129,12 @@ export interface AlignFlags {
   scorer?: string;
   includeUnjudged?: boolean;
   epsilonScale?: number;
+  /** Subgroup label: use the personas revised for it (revise --group-label) in place of their parents. */
+  groupLabel?: string;
+  refine?: boolean;
+  judgeModel?: string;
+  minEach?: number;
+  minMean?: number;
 }
 
 export function referenceSource(f: AlignFlags): ReferenceSource {
@@ -131,11 +151,14 @@ export function referenceSource(f: AlignFlags): ReferenceSource {
 
 export async function runAlign(db: string, f: AlignFlags) {
   const reference = referenceSource(f);
-  return withStore(db, (store) =>
+  return withStore(db, async (store) =>
     alignStage(store, {
       instrument: f.instrument,
       scorer: f.scorer,
+      gate: await resolveGateKey(store, f),
+      group: f.groupLabel,
       includeUnjudged: f.includeUnjudged,
+      refine: f.refine,
       reference,
       targetSize: f.size,
       seed: f.seed,
@@ -147,10 +170,32 @@ export async function runAlign(db: string, f: AlignFlags) {
   );
 }
 
-export async function runRevise(
-  db: string,
-  f: ModelFlags & { set: string; group: string; groupLabel: string; k: number; minCost: number; embedder?: string; judgeModel?: string; scorerModel?: string; instrument: InstrumentId; repeats: number; seed: number; concurrency: number },
-) {
+export interface ReviseFlags extends ModelFlags {
+  set: string;
+  group: string;
+  groupLabel: string;
+  k: number;
+  minCost: number;
+  embedder?: string;
+  judgeModel?: string;
+  scorerModel?: string;
+  minEach: number;
+  minMean: number;
+  instrument: InstrumentId;
+  repeats: number;
+  temperature: number;
+  itemsPerCall?: number;
+  seed: number;
+  concurrency: number;
+  retries?: number;
+}
+
+/**
+ * Revises the personas behind poorly matched draws, then (with --judge-model) gates them under the given thresholds and
+ * (with --scorer-model) scores those that passed. Without --judge-model nothing is scored: the revisions wait for
+ * `personas judge`, which gates every persona without a verdict, revisions included.
+ */
+export async function runRevise(db: string, f: ReviseFlags) {
   let embedder;
   try {
     embedder = f.embedder ? createEmbedder(f.embedder) : undefined;
@@ -162,20 +207,34 @@ export async function runRevise(
       revisePersonas(store, m, { setId: f.set, groupDescription: f.group, groupLabel: f.groupLabel, k: f.k, minCost: f.minCost, concurrency: f.concurrency, redactor: piiRedactor(), embedder }),
     ).finally(() => embedder?.close?.());
     const out: Record<string, unknown> = { poorlyCovered: rev.poorlyCovered, revised: rev.revised.length, failed: rev.failed, llm: rev.llm };
+    const gateRule = { minEach: f.minEach, minMean: f.minMean };
+    let key: GateKey | undefined;
     if (f.judgeModel && rev.revised.length) {
       const users = new Map((await sourceUsers(store)).map((u) => [u.id, u.posts]));
-      const note = `This persona was deliberately adapted to the group "${f.group}"; do not count details about that group membership against faithfulness.`;
-      out.judge = await withModel({ model: f.judgeModel, threads: f.threads }, (m) =>
-        judgePersonas(store, m, rev.revised, (p) => users.get(p.sourceUser), { notes: new Map(rev.revised.map((p) => [p.id, note])), concurrency: f.concurrency }),
-      );
+      out.judge = await withModel({ model: f.judgeModel, threads: f.threads }, async (m) => {
+        key = { judgeModel: m.id, promptVersion: JUDGE_PROMPT_VERSION, ...gateRule };
+        return judgePersonas(store, m, rev.revised, (p) => users.get(p.sourceUser), { gate: gateRule, concurrency: f.concurrency, retries: f.retries });
+      });
     }
     if (f.scorerModel && rev.revised.length) {
-      const passed = await passedPersonaIds(store);
-      const ok = rev.revised.filter((p) => passed.has(p.id) || !f.judgeModel);
-      out.score = await withModel({ model: f.scorerModel, threads: f.threads }, (m) =>
-        administerQuestionnaire(store, m, loadInstrument(f.instrument), ok, { repeats: f.repeats, seed: f.seed, concurrency: f.concurrency }),
-      );
-    }
+      if (!key) {
+        out.score = null;
+        out.awaitingGate = rev.revised.length;
+      } else {
+        const passed = await passedPersonaIds(store, key);
+        const ok = rev.revised.filter((p) => passed.has(p.id));
+        out.score = await withModel({ model: f.scorerModel, threads: f.threads }, (m) =>
+          administerQuestionnaire(store, m, loadInstrument(f.instrument), ok, {
+            repeats: f.repeats,
+            temperature: f.temperature,
+            seed: f.seed,
+            itemsPerCall: f.itemsPerCall,
+            concurrency: f.concurrency,
+            retries: f.retries,
+          }),
+        );
+      }
+    } else if (!f.judgeModel && rev.revised.length) out.awaitingGate = rev.revised.length;
     return out;
   });
 }

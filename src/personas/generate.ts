@@ -1,11 +1,14 @@
-// Stage 1: narrative personas from users with enough history, written by an LLM from their posts only, then passed
-// through the PII redactor. Resumable: existing personas are kept and LLM replies come from the cache.
+// Stage 1: narrative personas from users with enough history, written by an LLM from their posts only (posts redacted
+// of identifiers before prompting, see prompts.ts), then passed through the PII redactor. Refusals, by the API's field
+// or in prose, are counted and stored as failures. Resumable: existing personas are kept and LLM replies come from the
+// cache.
 import { mapPool } from '../llm/pool.ts';
 import type { ChatModel } from '../llm/types.ts';
 import { listPersonas, putFailure, putPersona, clearFailure } from '../store/personas.ts';
 import type { Store } from '../store/store.ts';
 import { cachedChat, shortHash, type CallStats } from './llm-call.ts';
 import { PERSONA_PROMPT_VERSION, personaMessages } from './prompts.ts';
+import { isRefusalText } from './reply-text.ts';
 import { countExclusion, type ExclusionCounts } from './types.ts';
 
 export interface SourceUser {
@@ -98,7 +101,8 @@ export async function generatePersonas(store: Store, model: ChatModel, users: re
     try {
       const reply = await cachedChat(store, model, PERSONA_PROMPT_VERSION, 'persona', { messages: personaMessages(posts, settings.words), temperature: settings.temperature, maxTokens: settings.maxTokens, seed: 1 }, summary.llm);
       const text = reply.content.trim();
-      if (reply.refusal) reason = 'refusal';
+      // The API's refusal field, or refusal prose in the content ("I can't help with that", "As an AI, I …").
+      if (reply.refusal || isRefusalText(text)) reason = 'refusal';
       else if (wordCount(text) < settings.minNarrativeWords) reason = 'empty or too short narrative';
       else {
         const red = opts.redactor.redact(text);

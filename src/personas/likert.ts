@@ -1,5 +1,7 @@
-// Robust reading of questionnaire replies: JSON (bare, fenced or embedded in prose), or "12: 4" / "12. Very accurate"
-// lines. Every item gets a value or a counted status; refusals are recognised.
+// Robust reading of questionnaire replies: JSON (bare, fenced, or the first balanced object embedded in prose), or item
+// lines ("12: 4", "12. Very accurate", "**12.** 4", "12. I am the life of the party: 4"). Every item gets a value or
+// a counted status; refusals are recognised (typographic apostrophes included).
+import { isRefusalText, jsonObjectsIn, normaliseApostrophes } from './reply-text.ts';
 
 export type AnswerStatus = 'ok' | 'missing' | 'unparsable' | 'out_of_range';
 
@@ -10,17 +12,34 @@ export interface LikertParse {
   refusal: boolean;
 }
 
+const VERY = '(?:very|strongly|completely|totally|extremely)';
+const MODERATELY = '(?:moderately|somewhat|mostly|slightly|a little|a bit|fairly|rather)';
+const NEG = '(?:inaccurate|disagree)';
+const POS = '(?:accurate|agree)';
+
+// Order matters: the two-word forms (either word order: "strongly disagree", "disagree strongly") before the bare
+// "disagree" / "agree".
 const LABEL_VALUES: Array<[RegExp, number]> = [
-  [/^(very|strongly|completely) (inaccurate|disagree)/i, 1],
-  [/^(moderately|somewhat|mostly|slightly) (inaccurate|disagree)/i, 2],
-  [/^(neither|neutral|unsure)/i, 3],
-  [/^(moderately|somewhat|mostly|slightly) (accurate|agree)/i, 4],
-  [/^(very|strongly|completely) (accurate|agree)/i, 5],
-  [/^(inaccurate|disagree)/i, 2],
-  [/^(accurate|agree)/i, 4],
+  [new RegExp(`^${VERY}\\s+${NEG}\\b`), 1],
+  [new RegExp(`^${NEG}[,\\s]+${VERY}\\b`), 1],
+  [new RegExp(`^${MODERATELY}\\s+${NEG}\\b`), 2],
+  [new RegExp(`^${NEG}[,\\s]+${MODERATELY}\\b`), 2],
+  [/^(?:neither|neutral|unsure|undecided|not sure)\b/, 3],
+  [new RegExp(`^${MODERATELY}\\s+${POS}\\b`), 4],
+  [new RegExp(`^${POS}[,\\s]+${MODERATELY}\\b`), 4],
+  [new RegExp(`^${VERY}\\s+${POS}\\b`), 5],
+  [new RegExp(`^${POS}[,\\s]+${VERY}\\b`), 5],
+  [new RegExp(`^${NEG}\\b`), 2],
+  [new RegExp(`^${POS}\\b`), 4],
 ];
 
-const REFUSAL = /\b(I can(?:no|')t|I cannot|I am unable|I'm unable|I won't|as an AI|I do not have personal|I don't have personal)\b/i;
+// Questionnaire-specific refusals besides the general formulas (a persona "not having personal experiences").
+const NO_PERSONAL = /\bI (?:do not|don't) have (?:personal|a personality|feelings|experiences)\b/i;
+
+/** Markdown emphasis, code ticks and quotes removed; apostrophes normalised; whitespace collapsed. */
+function clean(s: string): string {
+  return normaliseApostrophes(s).replace(/[*_`"“”]/g, '').replace(/\s+/g, ' ').trim();
+}
 
 /** One raw answer → a value on 1..scaleMax, or why not. */
 export function readLikertValue(raw: unknown, scaleMax = 5): { value: number | null; status: AnswerStatus } {
@@ -28,11 +47,13 @@ export function readLikertValue(raw: unknown, scaleMax = 5): { value: number | n
   let v: number;
   if (typeof raw === 'number') v = raw;
   else if (typeof raw === 'string') {
-    const s = raw.trim();
+    const s = clean(raw);
+    if (!s) return { value: null, status: 'missing' };
     const num = /^[+-]?\d+(?:\.\d+)?/.exec(s);
     if (num) v = Number(num[0]);
     else {
-      const hit = LABEL_VALUES.find(([re]) => re.test(s));
+      const low = s.toLowerCase();
+      const hit = LABEL_VALUES.find(([re]) => re.test(low));
       if (!hit) return { value: null, status: 'unparsable' };
       v = hit[1];
     }
@@ -42,48 +63,77 @@ export function readLikertValue(raw: unknown, scaleMax = 5): { value: number | n
   return { value: v, status: 'ok' };
 }
 
-function extractJson(text: string): unknown {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
-  const candidates = [text.trim(), fenced?.[1]?.trim(), text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)];
-  for (const c of candidates) {
-    if (!c) continue;
-    try {
-      return JSON.parse(c);
-    } catch {
-      // try the next candidate
+/**
+ * The answer on an item line after its number. A leading number or label is the answer ("4", "Very accurate",
+ * "4 (moderately accurate)"); otherwise the statement was echoed and the answer is what trails it: a final number
+ * ("I am the life of the party: 4", "… (4)", "… 4/5") or a label after the last separator ("… — Very accurate").
+ */
+export function readItemLineValue(rest: string, scaleMax = 5): { value: number | null; status: AnswerStatus } {
+  const s = clean(rest);
+  const first = readLikertValue(s, scaleMax);
+  if (first.status !== 'unparsable') return first;
+  const trailingNum = /(?:^|[\s:=([→-])([+-]?\d+(?:\.\d+)?)\s*(?:\/\s*\d+)?\s*[)\]]?\s*[.!]?$/.exec(s);
+  if (trailingNum) return readLikertValue(Number(trailingNum[1]), scaleMax);
+  const trailingLabel = /(?:[:=→]|\s[-–—]\s|\()\s*([^:=→()–—]+?)\s*\)?\s*[.!]?$/.exec(s);
+  if (trailingLabel) return readLikertValue(trailingLabel[1], scaleMax);
+  return first;
+}
+
+/** Numbered answers in a parsed JSON value (`{"answers": {...}}`, `{"responses": [...]}`, `{"1": 4}`, `[4, 2]`). */
+function answersFromJson(json: unknown): Map<number, unknown> {
+  const raw = new Map<number, unknown>();
+  if (!json || typeof json !== 'object') return raw;
+  const obj = json as Record<string, unknown>;
+  const answers = Array.isArray(json) ? json : (obj.answers ?? obj.responses ?? obj);
+  if (Array.isArray(answers)) answers.forEach((v, i) => raw.set(i + 1, v));
+  else if (answers && typeof answers === 'object') {
+    for (const [k, v] of Object.entries(answers as Record<string, unknown>)) {
+      const n = Number(/\d+/.exec(k)?.[0]);
+      if (Number.isInteger(n)) raw.set(n, v);
     }
   }
-  return undefined;
+  return raw;
 }
+
+function tryParse(s: string | undefined): unknown {
+  if (!s) return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first JSON candidate with numbered answers: the whole reply, a fenced block, then each embedded object. */
+function jsonAnswers(text: string): Map<number, unknown> {
+  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text)?.[1]?.trim();
+  for (const c of [tryParse(text.trim()), tryParse(fenced), ...jsonObjectsIn(text)]) {
+    const m = answersFromJson(c);
+    if (m.size) return m;
+  }
+  return new Map();
+}
+
+const ITEM_LINE = /^\s*(?:[-•>]\s*)?(?:item|statement|question|q)?\s*#?\s*(\d{1,3})\s*[:.)=\]-]\s*(.+?)\s*$/i;
 
 /** Reads a reply to `nItems` numbered statements. */
 export function parseLikertReply(content: string, nItems: number, scaleMax = 5): LikertParse {
-  const raw = new Map<number, unknown>();
-  const json = extractJson(content);
-  if (json && typeof json === 'object') {
-    const obj = json as Record<string, unknown>;
-    const answers = obj.answers ?? obj.responses ?? obj;
-    if (Array.isArray(answers)) answers.forEach((v, i) => raw.set(i + 1, v));
-    else if (answers && typeof answers === 'object') {
-      for (const [k, v] of Object.entries(answers as Record<string, unknown>)) {
-        const n = Number(/\d+/.exec(k)?.[0]);
-        if (Number.isInteger(n)) raw.set(n, v);
-      }
-    }
-  }
-  if (raw.size === 0) {
+  let raw = jsonAnswers(content);
+  const fromLines = raw.size === 0;
+  if (fromLines) {
+    raw = new Map();
     for (const line of content.split(/\r?\n/)) {
-      const m = /^\s*(?:item\s*|statement\s*|q)?(\d{1,3})\s*[:.)=-]\s*(.+?)\s*$/i.exec(line);
-      if (m) raw.set(Number(m[1]), m[2].replace(/[*_`"]/g, '').trim());
+      const m = ITEM_LINE.exec(clean(line));
+      if (m && !raw.has(Number(m[1]))) raw.set(Number(m[1]), m[2]);
     }
   }
   const values: (number | null)[] = [];
   const status: AnswerStatus[] = [];
   for (let k = 1; k <= nItems; k++) {
-    const r = readLikertValue(raw.get(k), scaleMax);
+    const r = fromLines && raw.has(k) ? readItemLineValue(String(raw.get(k)), scaleMax) : readLikertValue(raw.get(k), scaleMax);
     values.push(r.value);
     status.push(r.status);
   }
-  const refusal = raw.size === 0 && REFUSAL.test(content);
+  const refusal = raw.size === 0 && (isRefusalText(content) || NO_PERSONAL.test(normaliseApostrophes(content)));
   return { values, status, refusal };
 }

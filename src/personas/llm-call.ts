@@ -10,6 +10,11 @@ export function callKey(modelId: string, promptVersion: string, req: ChatRequest
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** Unparsable replies (judge, questionnaire) are asked again this many times by default, each time with a new seed. */
+export const DEFAULT_RETRIES = 2;
+/** Retries sample at least this temperature: at temperature 0 a new seed would give the same reply. */
+export const RETRY_MIN_TEMPERATURE = 0.7;
+
 export interface CallStats {
   calls: number;
   cached: number;

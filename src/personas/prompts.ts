@@ -1,15 +1,21 @@
 // Versioned prompt templates. Changing a template's wording means bumping its version: the version is part of every
 // stored persona, verdict and LLM cache key, so old and new outputs are never mixed silently.
 import type { ChatMessage } from '../llm/types.ts';
+import { postRedactor } from './pii-redactor.ts';
 
-export const PERSONA_PROMPT_VERSION = 'persona-v1';
-export const JUDGE_PROMPT_VERSION = 'judge-v1';
+// v2: posts are redacted (handles, DIDs, URLs, e-mail addresses, phone numbers) before they are put in the prompt.
+export const PERSONA_PROMPT_VERSION = 'persona-v2';
+export const JUDGE_PROMPT_VERSION = 'judge-v2';
 export const QUESTIONNAIRE_PROMPT_VERSION = 'questionnaire-v1';
 export const REVISE_PROMPT_VERSION = 'revise-v1';
 
-/** Posts are numbered and quoted; no dates, handles or identifiers are given to any model. */
+/**
+ * Posts are numbered and quoted, without dates, and with every handle (@mention), DID, at:// URI, URL, e-mail address
+ * and phone number replaced by a <TYPE> placeholder (postRedactor), so no identifier reaches the writer or the judge.
+ */
 export function formatPosts(posts: readonly string[]): string {
-  return posts.map((t, i) => `[${i + 1}] ${t.replace(/\s+/g, ' ').trim()}`).join('\n');
+  const red = postRedactor();
+  return posts.map((t, i) => `[${i + 1}] ${red.redact(t.replace(/\s+/g, ' ').trim()).text}`).join('\n');
 }
 
 // Deliberately no Big Five labels or trait vocabulary: alignment must measure what the persona expresses.

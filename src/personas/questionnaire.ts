@@ -1,5 +1,7 @@
 // Stage 3 input: each persona answers a Big Five questionnaire through the LLM, R times, each time in a fresh seeded
-// random item order; answers are parsed robustly, stored with a status, and scored with the instrument's keys.
+// random item order; answers are parsed robustly, stored with a status, and scored with the instrument's keys. A reply
+// with unusable answers is asked again with a new seed (up to `retries` times); every attempt is cached, so a resumed
+// run repeats no call.
 import { mapPool } from '../llm/pool.ts';
 import type { ChatModel } from '../llm/types.ts';
 import { putAnswers, putScore, type AnswerRow, type PersonaRecord } from '../store/personas.ts';
@@ -7,7 +9,7 @@ import type { Store } from '../store/store.ts';
 import { Rng } from '../util/rng.ts';
 import { scoreAnswers, type Instrument } from './instruments.ts';
 import { parseLikertReply } from './likert.ts';
-import { cachedChat, type CallStats } from './llm-call.ts';
+import { cachedChat, DEFAULT_RETRIES, RETRY_MIN_TEMPERATURE, type CallStats } from './llm-call.ts';
 import { QUESTIONNAIRE_PROMPT_VERSION, questionnaireMessages, questionnaireSchema } from './prompts.ts';
 import { countExclusion, TRAITS, type Big5, type ExclusionCounts } from './types.ts';
 
@@ -20,6 +22,8 @@ export interface QuestionnaireOptions {
   /** Fraction of a trait's items a repeat must answer validly to count (default 0.8). */
   minItemFraction?: number;
   concurrency?: number;
+  /** Further attempts, each with a new seed, for a chunk whose reply leaves items unparsable, missing or out of range (default 2). */
+  retries?: number;
 }
 
 export interface QuestionnaireSummary {
@@ -28,6 +32,8 @@ export interface QuestionnaireSummary {
   unscored: ExclusionCounts;
   answers: Record<string, number>;
   invalidRepeats: ExclusionCounts;
+  /** Further attempts made after replies with unusable answers (calls or cache hits). */
+  retries: number;
   llm: CallStats;
 }
 
@@ -52,7 +58,9 @@ export async function administerQuestionnaire(
   const seed = opts.seed ?? 1;
   const per = Math.max(1, Math.min(opts.itemsPerCall ?? inst.items.length, inst.items.length));
   const minFrac = opts.minItemFraction ?? 0.8;
-  const s: QuestionnaireSummary = { personas: personas.length, scored: 0, unscored: {}, answers: {}, invalidRepeats: {}, llm: { calls: 0, cached: 0 } };
+  const retries = Math.max(0, opts.retries ?? DEFAULT_RETRIES);
+  const temperature = opts.temperature ?? 0.7;
+  const s: QuestionnaireSummary = { personas: personas.length, scored: 0, unscored: {}, answers: {}, invalidRepeats: {}, retries: 0, llm: { calls: 0, cached: 0 } };
   await mapPool(personas, opts.concurrency ?? 4, async (p) => {
     const repScores: Big5[] = [];
     let failedCall = false;
@@ -63,32 +71,42 @@ export async function administerQuestionnaire(
       let refusedChunks = 0;
       for (let c = 0; c < order.length; c += per) {
         const chunk = order.slice(c, c + per).map((i) => inst.items[i]);
-        let reply;
+        let parsed: ReturnType<typeof parseLikertReply> | undefined;
         try {
-          reply = await cachedChat(
-            store,
-            model,
-            QUESTIONNAIRE_PROMPT_VERSION,
-            `questionnaire:${inst.id}`,
-            {
-              messages: questionnaireMessages(p.narrative, chunk.map((it) => it.text), inst.scale.labels),
-              temperature: opts.temperature ?? 0.7,
-              maxTokens: 16 * chunk.length + 64,
-              seed: seed * 1000 + rep,
-              jsonSchema: { name: 'questionnaire_answers', schema: questionnaireSchema(chunk.length) },
-            },
-            s.llm,
-          );
+          // Attempt 0 is the plain request; a reply with any unusable answer is asked again with a new seed, and the
+          // attempt with the most usable answers is kept (the first of equals). Refusals are not retried.
+          for (let attempt = 0; attempt <= retries; attempt++) {
+            if (attempt > 0) s.retries++;
+            const reply = await cachedChat(
+              store,
+              model,
+              QUESTIONNAIRE_PROMPT_VERSION,
+              `questionnaire:${inst.id}`,
+              {
+                messages: questionnaireMessages(p.narrative, chunk.map((it) => it.text), inst.scale.labels),
+                temperature: attempt === 0 ? temperature : Math.max(temperature, RETRY_MIN_TEMPERATURE),
+                maxTokens: 16 * chunk.length + 64,
+                seed: seed * 1000 + rep + 100_000 * attempt,
+                jsonSchema: { name: 'questionnaire_answers', schema: questionnaireSchema(chunk.length) },
+              },
+              s.llm,
+            );
+            const got = reply.refusal ? { values: chunk.map(() => null), status: chunk.map(() => 'missing' as const), refusal: true } : parseLikertReply(reply.content, chunk.length, inst.scale.max);
+            const ok = (x: typeof got) => x.status.filter((st) => st === 'ok').length;
+            if (!parsed || ok(got) > ok(parsed)) parsed = got;
+            if (got.refusal || ok(got) === chunk.length) break;
+          }
         } catch (err) {
           failedCall = true;
           countExclusion(s.invalidRepeats, `LLM call failed: ${(err as Error).message.slice(0, 120)}`);
           break;
         }
-        const parsed = reply.refusal ? { values: chunk.map(() => null), status: chunk.map(() => 'refusal' as const), refusal: true } : parseLikertReply(reply.content, chunk.length, inst.scale.max);
-        if (parsed.refusal) refusedChunks++;
+        const got = parsed;
+        if (!got) break;
+        if (got.refusal) refusedChunks++;
         chunk.forEach((it, k) => {
-          const status = parsed.refusal ? 'refusal' : parsed.status[k];
-          const value = parsed.values[k];
+          const status = got.refusal ? 'refusal' : got.status[k];
+          const value = got.values[k];
           rows.push({ personaId: p.id, instrument: inst.id, model: model.id, rep, item: it.code, value, status });
           s.answers[status] = (s.answers[status] ?? 0) + 1;
           if (value !== null) answers.set(it.code, value);

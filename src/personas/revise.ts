@@ -9,6 +9,7 @@ import type { TextRedactor } from './generate.ts';
 import { wordCount } from './generate.ts';
 import { cachedChat, shortHash, type CallStats } from './llm-call.ts';
 import { REVISE_PROMPT_VERSION, reviseMessages } from './prompts.ts';
+import { isRefusalText } from './reply-text.ts';
 import { countExclusion, type ExclusionCounts } from './types.ts';
 
 export interface ReviseOptions {
@@ -80,7 +81,7 @@ export async function revisePersonas(store: Store, model: ChatModel, opts: Revis
     try {
       const reply = await cachedChat(store, model, REVISE_PROMPT_VERSION, 'revise', { messages: reviseMessages(p.narrative, opts.groupDescription), temperature: opts.temperature ?? 0.7, maxTokens: 700, seed: 1 }, s.llm);
       const text = reply.content.trim();
-      if (reply.refusal) reason = 'refusal';
+      if (reply.refusal || isRefusalText(text)) reason = 'refusal';
       else if (wordCount(text) < 40) reason = 'empty or too short narrative';
       else {
         const red = opts.redactor.redact(text);

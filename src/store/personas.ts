@@ -39,6 +39,11 @@ export const personasSchema: SchemaModule = {
       set_id VARCHAR PRIMARY KEY, settings_json VARCHAR NOT NULL, diagnostics_json VARCHAR NOT NULL)`,
     `CREATE TABLE persona_set_members (
       set_id VARCHAR NOT NULL, rank INTEGER NOT NULL, persona_id VARCHAR NOT NULL, PRIMARY KEY (set_id, rank))`,
+    // The gate a verdict was decided under, and the judge's own reasons (without the gate's failures), so that changed
+    // thresholds can be re-applied to stored scores without asking the judge again. NULL on verdicts stored before.
+    `ALTER TABLE persona_judgements ADD COLUMN min_each DOUBLE`,
+    `ALTER TABLE persona_judgements ADD COLUMN min_mean DOUBLE`,
+    `ALTER TABLE persona_judgements ADD COLUMN judge_reasons VARCHAR`,
   ],
 };
 
@@ -138,7 +143,20 @@ export interface JudgementRecord {
   promptVersion: string;
   scores?: { faithfulness: number; specificity: number; consistency: number; privacy: number };
   passed: boolean;
+  /** Gate failures and the judge's reasons, as shown to users. */
   reasons: string;
+  /** The thresholds `passed` was decided under (absent on verdicts stored before they were recorded). */
+  gate?: { minEach: number; minMean: number };
+  /** The judge's own reasons, without the gate's failures. */
+  judgeReasons?: string;
+}
+
+/** Which verdicts count as a pass: those of one judge model and prompt version, under these thresholds. */
+export interface GateKey {
+  judgeModel: string;
+  promptVersion: string;
+  minEach: number;
+  minMean: number;
 }
 
 export async function putJudgement(store: Store, j: JudgementRecord): Promise<void> {
@@ -148,16 +166,30 @@ export async function putJudgement(store: Store, j: JudgementRecord): Promise<vo
 export async function putJudgements(store: Store, list: readonly JudgementRecord[]): Promise<void> {
   const rows = list.map((j): Param[] => {
     const s = j.scores;
-    return [j.personaId, j.judgeModel, j.promptVersion, s?.faithfulness ?? null, s?.specificity ?? null, s?.consistency ?? null, s?.privacy ?? null, j.passed, j.reasons];
+    return [
+      j.personaId,
+      j.judgeModel,
+      j.promptVersion,
+      s?.faithfulness ?? null,
+      s?.specificity ?? null,
+      s?.consistency ?? null,
+      s?.privacy ?? null,
+      j.passed,
+      j.reasons,
+      j.gate?.minEach ?? null,
+      j.gate?.minMean ?? null,
+      j.judgeReasons ?? null,
+    ];
   });
   await insertMany(
     store,
     'persona_judgements',
-    9,
+    12,
     rows,
     `ON CONFLICT (persona_id, judge_model, prompt_version) DO UPDATE SET
        faithfulness = excluded.faithfulness, specificity = excluded.specificity, consistency = excluded.consistency,
-       privacy = excluded.privacy, passed = excluded.passed, reasons = excluded.reasons`,
+       privacy = excluded.privacy, passed = excluded.passed, reasons = excluded.reasons, min_each = excluded.min_each,
+       min_mean = excluded.min_mean, judge_reasons = excluded.judge_reasons`,
   );
 }
 
@@ -173,13 +205,39 @@ export async function listJudgements(store: Store): Promise<JudgementRecord[]> {
         : { faithfulness: num(r.faithfulness), specificity: num(r.specificity), consistency: num(r.consistency), privacy: num(r.privacy) },
     passed: Boolean(r.passed),
     reasons: String(r.reasons),
+    gate: r.min_each === null || r.min_mean === null ? undefined : { minEach: Number(r.min_each), minMean: Number(r.min_mean) },
+    judgeReasons: (r.judge_reasons as string | null) ?? undefined,
   }));
 }
 
-/** Ids of personas whose latest-listed verdict passed (any judge model). */
-export async function passedPersonaIds(store: Store): Promise<Set<string>> {
-  const rows = await store.all('SELECT DISTINCT persona_id FROM persona_judgements WHERE passed');
+/**
+ * Ids of the personas that pass under `key`: a verdict with scores from that judge model and prompt version whose
+ * every criterion is ≥ minEach and whose mean is ≥ minMean (the rule of applyGate in src/personas/judge.ts), computed
+ * from the stored scores, so a pass under other thresholds or from another judge never counts.
+ */
+export async function passedPersonaIds(store: Store, key: GateKey): Promise<Set<string>> {
+  const rows = await store.all(
+    `SELECT persona_id FROM persona_judgements
+     WHERE judge_model = $1 AND prompt_version = $2 AND faithfulness IS NOT NULL
+       AND least(faithfulness, specificity, consistency, privacy) >= $3
+       AND (faithfulness + specificity + consistency + privacy) / 4.0 >= $4`,
+    [key.judgeModel, key.promptVersion, key.minEach, key.minMean],
+  );
   return new Set(rows.map((r) => String(r.persona_id)));
+}
+
+/** The judge models, prompt versions and recorded thresholds of the stored verdicts, with counts. */
+export async function verdictGroups(store: Store): Promise<Array<{ judgeModel: string; promptVersion: string; gate?: { minEach: number; minMean: number }; n: number }>> {
+  const rows = await store.all(
+    `SELECT judge_model, prompt_version, min_each, min_mean, count(*) AS n FROM persona_judgements
+     GROUP BY judge_model, prompt_version, min_each, min_mean ORDER BY judge_model, prompt_version, min_each, min_mean`,
+  );
+  return rows.map((r) => ({
+    judgeModel: String(r.judge_model),
+    promptVersion: String(r.prompt_version),
+    gate: r.min_each === null || r.min_mean === null ? undefined : { minEach: Number(r.min_each), minMean: Number(r.min_mean) },
+    n: num(r.n),
+  }));
 }
 
 export interface AnswerRow {

@@ -27,7 +27,9 @@ async function seedStore(store: Store): Promise<void> {
   await putPersonas(store, ids.map((id, i) => ({ id, sourceUser: `u${i}`, narrative: 'n', model: 'm', promptVersion: 'persona-v1', settings: {}, postsUsed: 10, redactions: 0 })));
   // 0–399 pass with scores; 400–409 are rejected; 410–419 have no valid score; 420–429 were never scored
   const scored = ids.slice(0, 420);
-  await putJudgements(store, scored.map((id, i) => ({ personaId: id, judgeModel: 'j', promptVersion: 'judge-v1', passed: i < 400 || i >= 410, reasons: 'r' })));
+  const good = { faithfulness: 5, specificity: 4, consistency: 5, privacy: 4 };
+  const bad = { faithfulness: 2, specificity: 4, consistency: 4, privacy: 3 };
+  await putJudgements(store, scored.map((id, i) => ({ personaId: id, judgeModel: 'j', promptVersion: 'judge-v1', scores: i < 400 || i >= 410 ? good : bad, passed: i < 400 || i >= 410, reasons: 'r' })));
   await putScores(
     store,
     scored.map((id, i) => ({
@@ -48,7 +50,8 @@ test('align writes a set with diagnostics; report compares pool, random, IS and 
     await seedStore(store);
     const r = await alignStage(store, { instrument: 'ipip-ffm-50', reference: { kind: 'norms', n: 1000, seed: 3 }, targetSize: 60, seed: 4, setId: 'global' });
     assert.equal(r.poolSize, 400);
-    assert.deepEqual(r.excludedPersonas, { 'rejected by the quality gate': 10, 'no valid questionnaire score': 10, 'not scored': 10 });
+    assert.deepEqual(r.excludedPersonas, { 'rejected by the quality gate': 10, 'no valid questionnaire score': 10, 'not judged': 10 });
+    assert.deepEqual(r.gate, { judgeModel: 'j', promptVersion: 'judge-v1', minEach: 3, minMean: 4 });
     assert.ok(r.ess > 0 && r.ess <= 400);
     assert.deepEqual(r.notes, ['ipip-ffm-50 persona scores are compared with IPIP-NEO-120 norms: both are 1–5 mean item scores of the same domains, not the same scale']);
     assert.ok(r.ot?.converged);
@@ -56,10 +59,10 @@ test('align writes a set with diagnostics; report compares pool, random, IS and 
     assert.equal(set?.memberIds.length, 60);
     assert.equal(new Set(set?.memberIds).size, 60);
     const out = await reportStage(store, 'global');
-    assert.deepEqual(out.report.sets.map((s) => s.name), ['unaligned pool', 'random subset', 'importance sampling', 'aligned (IS + OT)']);
-    const [pool, , , aligned] = out.report.sets.map((s) => s.metrics);
+    assert.deepEqual(out.report.sets.map((s) => s.name), ['unaligned pool', 'random subset', 'importance sampling', 'IS + OT', 'aligned (IS + OT + energy refinement)']);
+    const [pool, , , , aligned] = out.report.sets.map((s) => s.metrics);
     assert.ok(aligned.perTrait.E.w1 < 0.6 * pool.perTrait.E.w1, `${aligned.perTrait.E.w1} vs ${pool.perTrait.E.w1}`);
-    assert.match(out.markdown, /\| aligned \(IS \+ OT\) \| 60 \|/);
+    assert.match(out.markdown, /\| aligned \(IS \+ OT \+ energy refinement\) \| 60 \|/);
     assert.equal((out.html.match(/<svg /g) ?? []).length, 5);
     await assert.rejects(reportStage(store, 'nope'), /no persona set/);
     const exported = await exportPersonaSet(store, 'global');
@@ -90,7 +93,7 @@ test('simpact personas align and report run from the command line', async () => 
     assert.equal(rep.status, 0, rep.stderr);
     assert.match(rep.stdout, /mean W1/);
     for (const f of ['report.json', 'report.md', 'report.html']) assert.ok(existsSync(join(dir, 'rep', f)));
-    assert.equal(JSON.parse(readFileSync(join(dir, 'rep', 'report.json'), 'utf8')).sets.length, 4);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'rep', 'report.json'), 'utf8')).sets.length, 5);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

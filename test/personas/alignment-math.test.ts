@@ -8,6 +8,8 @@ import { partialAssignment, sinkhorn, squaredCost } from '../../src/personas/sin
 import { compareToReference, correlationDistance, ksStatistic, mmdRbf, slicedWasserstein, wasserstein1 } from '../../src/personas/metrics.ts';
 import { pointsFromRows, type Points } from '../../src/personas/types.ts';
 import { alignToReference } from '../../src/personas/align.ts';
+import { energyDistance, refineByEnergy } from '../../src/personas/energy.ts';
+import { selectRows } from '../../src/personas/types.ts';
 
 function gaussian(n: number, d: number, rng: Rng, shift = 0): Points {
   return pointsFromRows(Array.from({ length: n }, () => Array.from({ length: d }, () => rng.normal() + shift)));
@@ -144,4 +146,26 @@ test('alignment is seeded: same inputs and seed, same set; another seed, another
   assert.equal(new Set(a.selected).size, 40);
   assert.deepEqual(alignToReference(pool, reference, { targetSize: 40, seed: 3, skipOt: true }).selected, a.importanceOnly);
   assert.throws(() => alignToReference(pool, reference, { targetSize: 201, seed: 3 }), /fewer than the 201/);
+});
+
+test('energy distance is zero for a set against itself, grows with a shift, and the swap refinement lowers it', () => {
+  const rng = new Rng(31);
+  const y = gaussian(200, 3, rng);
+  assert.ok(Math.abs(energyDistance(y, y)) < 1e-12);
+  const near = gaussian(200, 3, rng, 0.2);
+  const far = gaussian(200, 3, rng, 1);
+  assert.ok(energyDistance(far, y) > energyDistance(near, y) && energyDistance(near, y) > 0);
+  // Candidates: half from the reference's law, half shifted; start from the 40 most shifted and refine.
+  const x = pointsFromRows([...Array.from({ length: 60 }, () => [rng.normal(), rng.normal(), rng.normal()]), ...Array.from({ length: 60 }, () => [rng.normal() + 1.5, rng.normal(), rng.normal()])]);
+  const start = Array.from({ length: 40 }, (_, i) => 60 + i);
+  const r = refineByEnergy(x, y, start, new Rng(2));
+  assert.equal(r.selected.length, 40);
+  assert.equal(new Set(r.selected).size, 40);
+  assert.ok(Math.abs(r.energyBefore - energyDistance(selectRows(x, start), y)) < 1e-9);
+  assert.ok(Math.abs(r.energyAfter - energyDistance(selectRows(x, r.selected), y)) < 1e-9, 'the incremental objective tracks the real energy distance');
+  assert.ok(r.energyAfter < 0.3 * r.energyBefore && r.swaps > 0);
+  const mean0 = (idx: number[]) => idx.reduce((t, i) => t + x.data[i * 3], 0) / idx.length;
+  assert.ok(mean0(start) > 1.2 && Math.abs(mean0(r.selected)) < 0.2, `shift on the first axis: ${mean0(start)} → ${mean0(r.selected)}`);
+  assert.deepEqual(refineByEnergy(x, y, start, new Rng(2)).selected, r.selected);
+  assert.throws(() => refineByEnergy(x, y, [1, 1], new Rng(2)), /distinct/);
 });

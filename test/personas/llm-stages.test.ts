@@ -79,7 +79,7 @@ test('generate → judge → score through an OpenAI-compatible server, with red
     const personas = await listPersonas(store);
     assert.equal(personas.length, 5);
     assert.ok(personas.every((p) => p.narrative.includes('<EMAIL_ADDRESS>') && !p.narrative.includes('@example.com')));
-    assert.ok(personas.every((p) => p.promptVersion === 'persona-v1' && p.model === 'openai:scripted'));
+    assert.ok(personas.every((p) => p.promptVersion === 'persona-v2' && p.model === 'openai:scripted'));
     // The writer is never given trait labels.
     const personaPrompts = server.requests.filter((r) => r.body.messages[0].content.includes('narrative personas')).map((r) => JSON.stringify(r.body.messages));
     assert.ok(personaPrompts.every((p) => !/extravers|neurotic|agreeable|conscientious|big five|openness/i.test(p)));
@@ -101,15 +101,23 @@ test('generate → judge → score through an OpenAI-compatible server, with red
     const verdicts = await listJudgements(store);
     assert.equal(verdicts.length, 5);
     assert.ok(verdicts.some((v) => !v.passed && v.reasons.includes('faithfulness 2 < 3') && v.reasons.includes('invents a job')));
+    assert.equal(j.retries, 2, 'the unparsable reply was asked again twice, with new seeds');
+    assert.deepEqual(j.total, { judged: 5, passed: 3, rejected: 2, passRate: 3 / 5 });
+    // Resumed: the unparsable verdict is retried, but every attempt comes from the cache; no call reaches the server.
+    const beforeJ2 = server.requests.length;
     const j2 = await judgePersonas(store, model, personas, (p) => posts.get(p.sourceUser));
-    assert.equal(j2.alreadyJudged, 5);
-    assert.equal(j2.judged, 0);
+    assert.equal(j2.alreadyJudged, 4);
+    assert.equal(j2.judged, 1);
+    assert.deepEqual(j2.llm, { calls: 0, cached: 3 });
+    assert.equal(server.requests.length, beforeJ2);
+    assert.deepEqual(j2.total, { judged: 5, passed: 3, rejected: 2, passRate: 3 / 5 });
 
     const q = await administerQuestionnaire(store, model, ffm, personas, { repeats: 3, seed: 5 });
     assert.equal(q.personas, 5);
     assert.equal(q.scored, 4);
     assert.deepEqual(q.unscored, { 'no valid repeat': 1 });
     assert.equal(q.invalidRepeats.refusal, 1);
+    assert.equal(q.retries, 6, 'NONSENSE: each of 3 repeats asked twice more; refusals are not retried');
     assert.ok((q.answers.unparsable ?? 0) + (q.answers.missing ?? 0) >= 150);
     const scores = await listScores(store, 'ipip-ffm-50');
     const alpha = scores.find((s) => personas.find((p) => p.id === s.personaId)?.narrative.startsWith('ALPHA'));

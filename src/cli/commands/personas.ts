@@ -31,6 +31,18 @@ function out(cmd: Command, value: unknown, text: string): void {
   else process.stdout.write(`${text}\n`);
 }
 
+function retriesOption(c: Command): Command {
+  return c.option('--retries <n>', 'ask again (new seed) this many times when a reply cannot be parsed', intArg('--retries', 0), 2);
+}
+
+/** Which verdicts count as a pass for score / align (defaults: the store's only judge and its recorded thresholds). */
+function gateOptions(c: Command): Command {
+  return c
+    .option('--judge-model <spec>', 'use the verdicts of this judge (model spec or id; default: the only judge in the store)')
+    .option('--min-each <n>', 'gate: every criterion at least (default: the thresholds the verdicts were decided under)', floatArg('--min-each'))
+    .option('--min-mean <x>', 'gate: mean of the criteria at least (default: as recorded)', floatArg('--min-mean'));
+}
+
 function modelOptions(c: Command): Command {
   return c
     .requiredOption('--model <spec>', 'chat model: openai:<model>[@<baseURL>], ollama:<model> or gguf:<path>')
@@ -54,19 +66,26 @@ export default function register(program: Command): void {
       if (endpointFailed(s.generated, s.failed)) throw new CliError('no persona could be written: every model call failed', EXIT.FAILURE);
     });
 
-  modelOptions(personas.command('judge').description('quality gate: an LLM judge scores each persona against its posts'))
+  retriesOption(modelOptions(personas.command('judge').description('quality gate: an LLM judge scores each persona (revised ones included) against its posts')))
     .option('--min-each <n>', 'every criterion at least', floatArg('--min-each'), 3)
     .option('--min-mean <x>', 'mean of the criteria at least', floatArg('--min-mean'), 4)
-    .option('--rejudge', 'judge again personas that already have a verdict from this judge')
+    .option('--rejudge', 'judge again personas that already have a verdict from this judge (otherwise stored scores are re-gated without new calls)')
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
       const { runJudge, endpointFailed } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runJudge(globalDb(cmd), o));
-      out(cmd, s, `judged ${s.judged} (+${s.alreadyJudged} before): ${s.passed} passed, ${s.rejected} rejected, pass rate ${(100 * s.passRate).toFixed(1)} %; rejections ${JSON.stringify(s.rejections)}`);
+      const pc = (x: number) => `${(100 * x).toFixed(1)} %`;
+      out(
+        cmd,
+        s,
+        `judged ${s.judged} (+${s.alreadyJudged} before): ${s.passed} passed, ${s.rejected} rejected, pass rate ${pc(s.passRate)} this run; ` +
+          `all verdicts: ${s.total.passed} of ${s.total.judged} passed, pass rate ${pc(s.total.passRate)}${s.regated ? ` (${s.regated} changed by the new thresholds)` : ''}; ` +
+          `rejections ${JSON.stringify(s.rejections)}${s.retries ? `; ${s.retries} retries` : ''}`,
+      );
       if (endpointFailed(s.judged, s.errors)) throw new CliError('no persona could be judged: every model call failed', EXIT.FAILURE);
     });
 
-  modelOptions(personas.command('score').description('administer a Big Five questionnaire to each gated persona through the LLM'))
+  gateOptions(retriesOption(modelOptions(personas.command('score').description('administer a Big Five questionnaire to each gated persona through the LLM'))))
     .option('--instrument <id>', INSTRUMENTS.join(' | '), instrumentArg, 'ipip-ffm-50')
     .option('--repeats <n>', 'administrations per persona (fresh random item order each)', intArg('--repeats', 1), 3)
     .option('--temperature <x>', 'sampling temperature', floatArg('--temperature'), 0.7)
@@ -77,12 +96,12 @@ export default function register(program: Command): void {
     .action(async (o, cmd: Command) => {
       const { runScore, endpointFailed } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runScore(globalDb(cmd), o));
-      out(cmd, s, `scored ${s.scored}/${s.personas}; unscored ${JSON.stringify(s.unscored)}; answers ${JSON.stringify(s.answers)}; LLM calls ${s.llm.calls} (${s.llm.cached} cached)`);
+      out(cmd, s, `scored ${s.scored}/${s.personas}; unscored ${JSON.stringify(s.unscored)}; answers ${JSON.stringify(s.answers)}; ${s.retries} retries; LLM calls ${s.llm.calls} (${s.llm.cached} cached)`);
       if (endpointFailed(s.scored, s.unscored)) throw new CliError('no persona could be scored: every model call failed', EXIT.FAILURE);
     });
 
-  personas
-    .command('align')
+  gateOptions(personas
+    .command('align'))
     .description('align the scored persona pool to a human reference (KDE importance sampling + entropic OT)')
     .requiredOption('--size <n>', 'size of the aligned set', intArg('--size', 1))
     .requiredOption('--set <id>', 'name of the persona set to write')
@@ -95,34 +114,41 @@ export default function register(program: Command): void {
     .option('--instrument <id>', INSTRUMENTS.join(' | '), instrumentArg, 'ipip-ffm-50')
     .option('--scorer <modelId>', 'use scores from this model only')
     .option('--include-unjudged', 'also use personas without a verdict')
+    .option('--group-label <label>', 'subgroup alignment: use the personas revised for this group (personas revise --group-label) instead of their originals')
     .option('--candidate-factor <x>', 'IS candidates kept per output persona', floatArg('--candidate-factor'), 3)
     .option('--epsilon-scale <x>', 'Sinkhorn ε as a multiple of the median cost', floatArg('--epsilon-scale'), 0.05)
+    .option('--no-refine', 'stop after OT (no energy-distance swap refinement)')
     .option('--no-ot', 'importance sampling only')
     .option('--seed <n>', 'seed', intArg('--seed', 0), 1)
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
       const { runAlign } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runAlign(globalDb(cmd), { ...o, countries: o.country }));
-      out(cmd, s, `set ${s.setId}: ${o.size} of ${s.poolSize} personas; reference n=${s.referenceN}; ESS ${s.ess.toFixed(1)} (before clipping ${s.essBeforeClip.toFixed(1)}, ${s.clipped} clipped)${s.poorCoverage ? ' — poor coverage: consider personas revise' : ''}${s.notes.map((n) => `\nnote: ${n}`).join('')}`);
+      out(cmd, s, `set ${s.setId}: ${o.size} of ${s.poolSize} personas; excluded ${JSON.stringify(s.excludedPersonas)}; reference n=${s.referenceN}; ESS ${s.ess.toFixed(1)} (before clipping ${s.essBeforeClip.toFixed(1)}, ${s.clipped} clipped)${s.poorCoverage ? ' — poor coverage: consider personas revise' : ''}${s.notes.map((n) => `\nnote: ${n}`).join('')}`);
     });
 
-  modelOptions(personas.command('revise').description('subgroup adaptation: revise the personas behind poorly matched reference draws, then re-judge and re-score them'))
+  retriesOption(modelOptions(personas.command('revise').description('subgroup adaptation: revise the personas behind poorly matched reference draws, then re-judge and re-score them')))
+    .option('--min-each <n>', 'gate for the revised personas: every criterion at least', floatArg('--min-each'), 3)
+    .option('--min-mean <x>', 'gate for the revised personas: mean of the criteria at least', floatArg('--min-mean'), 4)
     .requiredOption('--set <id>', 'a set aligned to the subgroup')
     .requiredOption('--group <text>', 'the group in words, e.g. "adults living in Japan"')
     .requiredOption('--group-label <label>', 'short label stored with the revised personas')
     .option('--k <n>', 'personas to revise', intArg('--k', 1), 10)
     .option('--min-cost <x>', 'only matches costlier than this (squared reference SDs)', floatArg('--min-cost'), 0.5)
     .option('--embedder <spec>', 'retrieve, among poorly matched personas, those nearest to --group (lsa | transformers:<dir> | openai:<model>@<url>)')
-    .option('--judge-model <spec>', 're-judge the revised personas with this model')
-    .option('--scorer-model <spec>', 're-score the revised personas with this model')
+    .option('--judge-model <spec>', 'gate the revised personas with this judge (without it they wait for personas judge, and are not scored)')
+    .option('--scorer-model <spec>', 'score the revised personas that passed the gate with this model')
     .option('--instrument <id>', INSTRUMENTS.join(' | '), instrumentArg, 'ipip-ffm-50')
     .option('--repeats <n>', 'questionnaire administrations', intArg('--repeats', 1), 3)
+    .option('--temperature <x>', 'questionnaire sampling temperature (as personas score)', floatArg('--temperature'), 0.7)
+    .option('--items-per-call <n>', 'statements per questionnaire call (default: all)', intArg('--items-per-call', 1))
     .option('--seed <n>', 'seed', intArg('--seed', 0), 1)
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
       const { runRevise } = await import('../../personas/cli-run.ts');
       const s = await stage(() => runRevise(globalDb(cmd), o));
-      out(cmd, s, `revised ${String(s.revised)} of ${String(s.poorlyCovered)} poorly covered personas; failed ${JSON.stringify(s.failed)}`);
+      const wait = s.awaitingGate ? `; ${String(s.awaitingGate)} await the quality gate (run personas judge, then personas score)` : '';
+      out(cmd, s, `revised ${String(s.revised)} of ${String(s.poorlyCovered)} poorly covered personas; failed ${JSON.stringify(s.failed)}${wait}`);
     });
 
   personas
