@@ -1,8 +1,9 @@
 // The explorer's index of a release: one row per released thread (K, cluster, line, split, the acting user's action,
 // lower-cased text for search, the record as released), filled once by DuckDB straight from the release files and
 // paged with keyset pagination on (cluster, line).
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { SchemaModule } from './schema-module.ts';
-import { num, sqlString, type Store } from './store.ts';
+import { num, sqlString, type Row, type Store } from './store.ts';
 
 export const explorerSchema: SchemaModule = {
   name: 'explorer',
@@ -17,13 +18,38 @@ export const explorerSchema: SchemaModule = {
   ],
 };
 
+/** What the read-only queries need: a `Store`, or a `ReadConnection` beside it. */
+export interface Queryable {
+  all(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<Row[]>;
+}
+
+/**
+ * A second connection to the store's database for read-only queries (the explorer): DuckDB runs queries of different
+ * connections side by side (MVCC), so a long scan here never holds up a write on the store's own connection.
+ */
+export class ReadConnection implements Queryable {
+  private constructor(private readonly conn: DuckDBConnection) {}
+
+  static async open(store: Store): Promise<ReadConnection> {
+    return new ReadConnection(await store.instance.connect());
+  }
+
+  async all(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<Row[]> {
+    return (await this.conn.runAndReadAll(sql, params)).getRowObjectsJS() as Row[];
+  }
+
+  close(): void {
+    this.conn.closeSync();
+  }
+}
+
 export interface IndexedRelease {
   releaseId: string;
   ks: number[];
   threads: number;
 }
 
-export async function indexedRelease(store: Store, releaseId: string): Promise<IndexedRelease | null> {
+export async function indexedRelease(store: Queryable, releaseId: string): Promise<IndexedRelease | null> {
   const rows = await store.all('SELECT ks, threads FROM explorer_releases WHERE release_id = $1', [releaseId]);
   if (!rows.length) return null;
   return { releaseId, ks: JSON.parse(rows[0].ks as string) as number[], threads: num(rows[0].threads) };
@@ -87,7 +113,7 @@ export interface ClusterRow {
   splits: Record<string, number>;
 }
 
-export async function clusterRows(store: Store, releaseId: string, k: number): Promise<ClusterRow[]> {
+export async function clusterRows(store: Queryable, releaseId: string, k: number): Promise<ClusterRow[]> {
   const rows = await store.all(
     `SELECT cluster, coalesce(action, 'none') AS action, coalesce(split, 'none') AS split, count(*) AS n
      FROM explorer_threads WHERE release_id = $1 AND k = $2 GROUP BY ALL ORDER BY cluster`,
@@ -126,7 +152,7 @@ export interface ThreadRow {
   record: string;
 }
 
-export async function pageThreads(store: Store, releaseId: string, f: ThreadFilter): Promise<{ rows: ThreadRow[]; more: boolean }> {
+export async function pageThreads(store: Queryable, releaseId: string, f: ThreadFilter): Promise<{ rows: ThreadRow[]; more: boolean }> {
   const where = ['release_id = $rid', 'k = $k'];
   const params: Record<string, string | number> = { rid: releaseId, k: f.k, lim: f.limit + 1 };
   const add = (clause: string, name: string, value: string | number | undefined) => {
@@ -152,7 +178,22 @@ export async function pageThreads(store: Store, releaseId: string, f: ThreadFilt
 }
 
 /** The released record of one thread, or null. */
-export async function threadRecord(store: Store, releaseId: string, k: number, cluster: number, line: number): Promise<{ record: string; split: string | null } | null> {
+export async function threadRecord(store: Queryable, releaseId: string, k: number, cluster: number, line: number): Promise<{ record: string; split: string | null } | null> {
   const rows = await store.all('SELECT record, split FROM explorer_threads WHERE release_id = $1 AND k = $2 AND cluster = $3 AND line = $4', [releaseId, k, cluster, line]);
   return rows.length ? { record: rows[0].record as string, split: (rows[0].split as string) ?? null } : null;
+}
+
+/** The released records of many threads in one query (one scan of the K), keyed `cluster:line`; absent ones are left out. */
+export async function threadRecords(store: Queryable, releaseId: string, k: number, keys: readonly { cluster: number; line: number }[]): Promise<Map<string, { record: string; split: string | null }>> {
+  const out = new Map<string, { record: string; split: string | null }>();
+  if (!keys.length) return out;
+  const rows = await store.all(
+    `SELECT t.cluster, t.line, t.record, t.split FROM explorer_threads t
+     JOIN (SELECT DISTINCT x.c, x.l FROM (SELECT unnest(from_json($3::VARCHAR, '[{"c":"INTEGER","l":"INTEGER"}]')) AS x)) q
+       ON q.c = t.cluster AND q.l = t.line
+     WHERE t.release_id = $1 AND t.k = $2`,
+    [releaseId, k, JSON.stringify(keys.map((x) => ({ c: x.cluster, l: x.line })))],
+  );
+  for (const r of rows) out.set(`${Number(r.cluster)}:${Number(r.line)}`, { record: r.record as string, split: (r.split as string) ?? null });
+  return out;
 }

@@ -5,6 +5,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
+import { CliError, EXIT } from '../cli/exit-codes.ts';
 import type { SchemaModule } from './schema-module.ts';
 
 export type { SchemaModule };
@@ -30,6 +31,10 @@ export class Store {
     try {
       instance = await DuckDBInstance.create(path);
     } catch (err) {
+      // DuckDB allows one process per database file; say so instead of its lock message (which names a PID).
+      if (/Could not set lock|Conflicting lock/i.test((err as Error).message)) {
+        throw new CliError(`the store ${path} is in use by another simpact process (e.g. a running simpact serve); stop it first, or use another --db`, EXIT.FAILURE);
+      }
       throw new Error(`cannot open store ${path}: ${(err as Error).message}`);
     }
     const conn = await instance.connect();

@@ -1,15 +1,16 @@
 // Admin API (bearer admin token): create studies, list them, results per model, CSV and JSON export.
 import { closeStudy, getStudy, listStudies, raterProgress, studyResponses, type ResponseRow } from '../store/studies.ts';
 import type { Request, WebContext } from './context.ts';
-import { LIMITS } from './context.ts';
+import { clientAddress, LIMITS } from './context.ts';
 import { bearer, checkSameOrigin, HttpError, readJson, sendJson, sendText } from './http.ts';
 import { createStudy, StudyInputError, type PredictionFile } from './study/create.ts';
 import { DEFAULT_SETTINGS, type StudySettings } from './study/design.ts';
 import { studyResults } from './study/stats.ts';
 import { tokenMatches } from './tokens.ts';
 
-function authorise(ctx: WebContext, r: Request): void {
-  const ip = r.req.socket.remoteAddress ?? '?';
+/** The admin token (Bearer) or 401; failures are rate-limited per address (429). Used by the explorer when it needs the token. */
+export function authorise(ctx: WebContext, r: Request): void {
+  const ip = clientAddress(ctx, r.req);
   const token = bearer(r.req);
   if (!token || !tokenMatches(token, ctx.adminTokenHash)) {
     // Failed attempts spend the address's bucket, so the admin token cannot be guessed at speed.
@@ -71,10 +72,11 @@ export async function adminRoute(ctx: WebContext, r: Request): Promise<void> {
   if (!id) {
     if (r.req.method === 'GET') return sendJson(r.res, 200, { studies: await ctx.serial.run(() => listStudies(ctx.store)), release: { id: ctx.release.id, ks: ctx.release.ks } });
     if (r.req.method !== 'POST') throw new HttpError(405, 'use GET or POST');
-    checkSameOrigin(r.req);
+    checkSameOrigin(r.req, ctx.publicOrigins);
     const input = parseCreate(await readJson(r.req, LIMITS.adminBody));
     try {
-      const created = await ctx.serial.run(() => createStudy(ctx.store, ctx.release, input));
+      // Thread lookups on the explorer's connection; only the insert (one bulk statement per table) queues with answers.
+      const created = await createStudy(ctx.store, ctx.release, input, { reader: ctx.reader, read: (fn) => ctx.readSerial.run(fn), write: (fn) => ctx.serial.run(fn) });
       return sendJson(r.res, 201, { ...created, raterLinks: created.raterTokens.map((t) => `/rate#t=${t}`) });
     } catch (err) {
       if (err instanceof StudyInputError) throw new HttpError(422, err.message);
@@ -83,7 +85,7 @@ export async function adminRoute(ctx: WebContext, r: Request): Promise<void> {
   }
   if (!/^s[0-9a-f]{12}$/.test(id)) throw new HttpError(404, 'no such study');
   if (sub === 'close' && r.req.method === 'POST') {
-    checkSameOrigin(r.req);
+    checkSameOrigin(r.req, ctx.publicOrigins);
     if (!(await ctx.serial.run(() => closeStudy(ctx.store, id)))) throw new HttpError(404, 'no such study');
     return sendJson(r.res, 200, { closed: true });
   }

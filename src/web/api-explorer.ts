@@ -1,11 +1,15 @@
 // Explorer API (read-only): release summary, clusters of a K with diagnostics, and a paged thread browser.
 import { clusterRows, pageThreads, type ThreadFilter } from '../store/explorer.ts';
 import { sampleRoles } from '../threads/sample.ts';
+import { authorise } from './api-admin.ts';
 import type { Request, WebContext } from './context.ts';
-import { LIMITS } from './context.ts';
+import { clientAddress, LIMITS } from './context.ts';
 import { HttpError, sendJson } from './http.ts';
 import { readDiagnostics } from './release.ts';
 import { indexedRelease } from '../store/explorer.ts';
+
+/** Explorer requests waiting for the explorer's connection beyond which new ones are refused (503) rather than queued. */
+const MAX_QUEUED = 16;
 
 function intParam(url: URL, name: string, min = 0): number | undefined {
   const v = url.searchParams.get(name);
@@ -39,15 +43,21 @@ export function displayThread(record: string): { role: string; pseudonym: string
 
 export async function explorerRoute(ctx: WebContext, r: Request): Promise<void> {
   const [what] = r.parts;
+  const ip = clientAddress(ctx, r.req);
+  if (!ctx.explorerLimiter.take(`explorer:${ip}`)) throw new HttpError(429, 'too many explorer requests from this address; wait a moment', { 'retry-after': String(ctx.explorerLimiter.retryAfter(`explorer:${ip}`)) });
+  if (ctx.explorerNeedsToken) authorise(ctx, r);
   if (r.req.method !== 'GET') throw new HttpError(405, 'use GET');
+  if (ctx.readSerial.pending >= MAX_QUEUED) throw new HttpError(503, 'the explorer is busy; try again in a moment', { 'retry-after': '1' });
+  // Every query runs on the explorer's own connection and queue, never in the way of rater answers.
+  const read = <T>(fn: () => Promise<T>) => ctx.readSerial.run(fn);
   if (what === 'release') {
-    const idx = await ctx.serial.run(() => indexedRelease(ctx.store, ctx.release.id));
+    const idx = await read(() => indexedRelease(ctx.reader, ctx.release.id));
     const m = ctx.release.manifest as any;
     return sendJson(r.res, 200, { id: ctx.release.id, ks: ctx.release.ks, threads: idx?.threads ?? 0, users: m.counts?.users ?? null, settings: { compat: m.settings?.compat ?? null, split: m.settings?.split ?? null } });
   }
   if (what === 'clusters') {
     const k = kParam(ctx, r.url);
-    const rows = await ctx.serial.run(() => clusterRows(ctx.store, ctx.release.id, k));
+    const rows = await read(() => clusterRows(ctx.reader, ctx.release.id, k));
     return sendJson(r.res, 200, { k, clusters: rows, diagnostics: readDiagnostics(ctx.release, k) });
   }
   if (what === 'threads') {
@@ -75,7 +85,7 @@ export async function explorerRoute(ctx: WebContext, r: Request): Promise<void> 
       if (!m) throw new HttpError(400, 'after must be <cluster>:<line>');
       f.after = { cluster: Number(m[1]), line: Number(m[2]) };
     }
-    const page = await ctx.serial.run(() => pageThreads(ctx.store, ctx.release.id, f));
+    const page = await read(() => pageThreads(ctx.reader, ctx.release.id, f));
     const last = page.rows[page.rows.length - 1];
     return sendJson(r.res, 200, {
       k,

@@ -3,16 +3,17 @@
 // another study. Rate-limited per link.
 import { assignedItems, getStudy, raterByTokenHash, raterCounts, recordConsent, recordResponse, type Answer, type RaterRef } from '../store/studies.ts';
 import type { Request, WebContext } from './context.ts';
-import { LIMITS } from './context.ts';
+import { clientAddress, LIMITS } from './context.ts';
 import { checkSameOrigin, HttpError, readJson, sendJson } from './http.ts';
 import { hashToken, isTokenShape } from './tokens.ts';
 
 const ANSWERS: readonly Answer[] = ['real', 'ai', 'unsure'];
-const MAX_ELAPSED_MS = 24 * 3600 * 1000;
+/** Response times above a day are stored as a day. */
+export const MAX_ELAPSED_MS = 24 * 3600 * 1000;
 
 async function rater(ctx: WebContext, r: Request): Promise<RaterRef> {
   const token = r.req.headers['x-rater-token'];
-  const ip = r.req.socket.remoteAddress ?? '?';
+  const ip = clientAddress(ctx, r.req);
   if (typeof token !== 'string' || !isTokenShape(token)) {
     if (!ctx.clientLimiter.take(`rater-fail:${ip}`)) throw new HttpError(429, 'too many requests', { 'retry-after': '1' });
     throw new HttpError(401, 'this study link is not valid');
@@ -45,7 +46,7 @@ export async function raterRoute(ctx: WebContext, r: Request): Promise<void> {
     });
   }
   if (r.req.method !== 'POST') throw new HttpError(405, 'use POST');
-  checkSameOrigin(r.req);
+  checkSameOrigin(r.req, ctx.publicOrigins);
   if (what === 'consent') {
     const body = (await readJson(r.req, LIMITS.raterBody)) as any;
     if (!body || body.consent !== true) throw new HttpError(400, 'consent must be true');
@@ -59,13 +60,16 @@ export async function raterRoute(ctx: WebContext, r: Request): Promise<void> {
     const { item, answer, elapsedMs } = body;
     if (!Number.isInteger(item) || item < 0) throw new HttpError(400, 'item must be a non-negative integer');
     if (!ANSWERS.includes(answer)) throw new HttpError(400, 'answer must be real, ai or unsure');
-    if (!Number.isInteger(elapsedMs) || elapsedMs < 0 || elapsedMs > MAX_ELAPSED_MS) throw new HttpError(400, 'elapsedMs must be an integer of milliseconds');
+    if (!Number.isInteger(elapsedMs) || elapsedMs < 0) throw new HttpError(400, 'elapsedMs must be a non-negative integer of milliseconds');
+    // A page left open for days measures days; the time is capped, the answer kept.
+    const elapsed = Math.min(elapsedMs, MAX_ELAPSED_MS);
     const { outcome, counts } = await ctx.serial.run(async () => {
-      const result = await recordResponse(ctx.store, ref, item, answer, elapsedMs);
-      return { outcome: result, counts: result === 'stored' ? await raterCounts(ctx.store, ref) : null };
+      const result = await recordResponse(ctx.store, ref, item, answer, elapsed);
+      return { outcome: result, counts: result === 'not_assigned' ? null : await raterCounts(ctx.store, ref) };
     });
     if (outcome === 'not_assigned') throw new HttpError(403, 'this item is not assigned to this link');
-    if (outcome === 'duplicate') throw new HttpError(409, 'this item has already been answered; the first answer is kept');
+    // The counts come with the refusal too, so the page can show the progress the stored answers imply.
+    if (outcome === 'duplicate') return sendJson(r.res, 409, { error: 'this item has already been answered; the first answer is kept', ...counts });
     return sendJson(r.res, 201, { stored: true, ...counts });
   }
   throw new HttpError(404, 'no such rater resource');

@@ -20,19 +20,40 @@ function newestMtime(path: string): number {
 export function webBuildIsFresh(root = WEB_ROOT): boolean {
   const index = join(root, 'dist', 'index.html');
   if (!existsSync(index)) return false;
+  if (!existsSync(join(root, 'src'))) return true; // a copy of the built app without its sources
   const sources = Math.max(newestMtime(join(root, 'index.html')), newestMtime(join(root, 'src')));
   return statSync(index).mtimeMs >= sources;
 }
 
-/** Builds `web/dist` with Vite when needed. Builds into a fresh folder and renames it, so readers never see half a build. */
-export async function ensureWebBuild(root = WEB_ROOT, log: (msg: string) => void = () => undefined): Promise<string> {
+/** The front end cannot be built or found (shown to the user as is). */
+export class WebBuildError extends Error {}
+
+const NO_VITE =
+  'the web front end is not built (web/dist/index.html is missing) and Vite, a development dependency, is not installed. ' +
+  'Build it once where the dev dependencies are installed (npm ci && npm run build:web) and copy web/dist along, ' +
+  'or pass --dist <folder> with a prebuilt front end';
+
+/**
+ * Builds `web/dist` with Vite when needed. Builds into a fresh folder and renames it, so readers never see half a
+ * build. Without Vite (a production install, `npm ci --omit=dev`) a present build is served even if its sources look
+ * newer, with a warning; a missing one is a WebBuildError saying what to do.
+ */
+export async function ensureWebBuild(
+  root = WEB_ROOT,
+  log: (msg: string, level?: 'warn') => void = () => undefined,
+  loadVite: () => Promise<typeof import('vite')> = () => import('vite'),
+): Promise<string> {
   const dist = join(root, 'dist');
   if (webBuildIsFresh(root)) return dist;
   let vite: typeof import('vite');
   try {
-    vite = await import('vite');
+    vite = await loadVite();
   } catch {
-    throw new Error('web/dist is missing or stale and Vite is not installed (npm install -D vite, or npm run build:web elsewhere)');
+    if (existsSync(join(dist, 'index.html'))) {
+      log('web/dist is older than web/src and Vite (a development dependency) is not installed to rebuild it; serving the existing build', 'warn');
+      return dist;
+    }
+    throw new WebBuildError(NO_VITE);
   }
   log('building the web front end (vite)…');
   // Under .simpact/ (git-ignored) so an interrupted build leaves nothing to commit.

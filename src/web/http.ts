@@ -55,14 +55,33 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
 /**
  * Cross-site request forgery guard for state-changing requests: a custom header (which a cross-site form or a
  * simple cross-origin fetch cannot send without a preflight this server never approves), plus Origin and
- * Sec-Fetch-Site, when the browser sends them, must say same origin.
+ * Sec-Fetch-Site, when the browser sends them, must say same origin. The origin is the server's own
+ * (http(s)://<Host>) or one of `publicOrigins` (`--public-origin`: behind a reverse proxy that forwards its upstream
+ * Host, the browser's origin is the public one, not what the server sees).
  */
-export function checkSameOrigin(req: IncomingMessage): void {
+export function checkSameOrigin(req: IncomingMessage, publicOrigins: readonly string[] = []): void {
   if (req.headers['x-simpact-csrf'] !== '1') throw new HttpError(403, 'missing the x-simpact-csrf header (cross-site requests are refused)');
   const site = req.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'cross-site request refused');
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${req.headers.host}` && origin !== `https://${req.headers.host}`) throw new HttpError(403, 'cross-origin request refused');
+  if (origin === undefined) return;
+  const host = req.headers.host;
+  if (host !== undefined && (origin === `http://${host}` || origin === `https://${host}`)) return;
+  if (publicOrigins.includes(origin.toLowerCase())) return;
+  throw new HttpError(403, publicOrigins.length ? 'cross-origin request refused (not the server or a --public-origin)' : 'cross-origin request refused (behind a reverse proxy, start the server with --public-origin <URL>)');
+}
+
+/** `--public-origin` values as origins: http or https, a host, an optional port, nothing else; lower case. */
+export function parsePublicOrigin(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(`--public-origin ${JSON.stringify(value)} is not a URL (e.g. https://study.example.org)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--public-origin ${JSON.stringify(value)} must be http:// or https://`);
+  if (u.username || u.password || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) throw new Error(`--public-origin ${JSON.stringify(value)} must be only scheme://host[:port], without a path`);
+  return u.origin.toLowerCase();
 }
 
 export function bearer(req: IncomingMessage): string | undefined {

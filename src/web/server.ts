@@ -2,6 +2,7 @@
 // front end. Errors the client can act on are JSON `{error}` with a status; anything else is a 500 without details.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ReadConnection } from '../store/explorer.ts';
 import type { Store } from '../store/store.ts';
 import { adminRoute } from './api-admin.ts';
 import { explorerRoute } from './api-explorer.ts';
@@ -24,6 +25,16 @@ export interface WebServerOptions {
   port?: number;
   /** Per rater link: burst and refill per second (default 30, 5). */
   raterRate?: { burst: number; perSecond: number };
+  /** Per client address on the explorer API (default 30, 5). */
+  explorerRate?: { burst: number; perSecond: number };
+  /** Per client address for failed admin attempts and invalid rater links (default 20, 1). */
+  clientRate?: { burst: number; perSecond: number };
+  /** Require the admin token for the explorer too (default: when `host` is not a loopback address). */
+  explorerToken?: boolean;
+  /** Origins a reverse proxy serves this app under (`--public-origin`), accepted for state-changing requests. */
+  publicOrigins?: string[];
+  /** Rate-limit by X-Forwarded-For's last address (only behind a proxy that sets it). */
+  trustProxy?: boolean;
   /** Called with unexpected errors (never with request data). */
   onError?: (err: Error) => void;
 }
@@ -31,17 +42,35 @@ export interface WebServerOptions {
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Whether the explorer asks for the admin token. */
+  explorerNeedsToken: boolean;
+  /** The two store queues (for diagnostics and tests): the store's own connection, and the explorer's. */
+  queues: { store: Serial; explorer: Serial };
   close(): Promise<void>;
 }
 
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
 export async function startWebServer(o: WebServerOptions): Promise<RunningServer> {
+  const host = o.host ?? '127.0.0.1';
+  const reader = await ReadConnection.open(o.store);
   const ctx: WebContext = {
     store: o.store,
     serial: new Serial(),
+    reader,
+    readSerial: new Serial(),
     release: o.release,
     adminTokenHash: hashToken(o.adminToken),
+    explorerNeedsToken: o.explorerToken ?? !isLoopbackHost(host),
+    publicOrigins: o.publicOrigins ?? [],
+    trustProxy: o.trustProxy ?? false,
     raterLimiter: new RateLimiter(o.raterRate?.burst ?? 30, o.raterRate?.perSecond ?? 5),
-    clientLimiter: new RateLimiter(20, 1),
+    clientLimiter: new RateLimiter(o.clientRate?.burst ?? 20, o.clientRate?.perSecond ?? 1),
+    explorerLimiter: new RateLimiter(o.explorerRate?.burst ?? 30, o.explorerRate?.perSecond ?? 5),
   };
   const server = createServer((req, res) => {
     handle(ctx, o, req, res).catch((err: Error) => {
@@ -59,19 +88,29 @@ export async function startWebServer(o: WebServerOptions): Promise<RunningServer
   });
   server.requestTimeout = 60_000;
   server.headersTimeout = 15_000;
-  await new Promise<void>((resolveListen, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolveListen());
-  });
+  try {
+    await new Promise<void>((resolveListen, reject) => {
+      server.once('error', reject);
+      server.listen(o.port ?? 0, host, () => resolveListen());
+    });
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
   const addr = server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
     server,
-    url: `http://${host}:${addr.port}`,
+    url: `http://${shown}:${addr.port}`,
+    explorerNeedsToken: ctx.explorerNeedsToken,
+    queues: { store: ctx.serial, explorer: ctx.readSerial },
     close: () =>
       new Promise<void>((done) => {
         server.closeAllConnections();
-        server.close(() => done());
+        server.close(() => {
+          // Queued explorer work finishes on the connection before it is closed.
+          void ctx.readSerial.run(async () => reader.close()).finally(done);
+        });
       }),
   };
 }

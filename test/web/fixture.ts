@@ -24,8 +24,11 @@ export interface ReleaseFixture {
   threads: FixtureThread[];
 }
 
-/** `perCluster` threads in each of 2 clusters; every third thread is a like (no target text). */
-export function writeReleaseFixture(perCluster = 12, opts: { diagnostics?: boolean } = {}): ReleaseFixture {
+/**
+ * `perCluster` threads in each of 2 clusters; every third thread is a like (no target text). Line i is in the test
+ * split when (i + splitOffset) % 4 is 0, validation when 1, else train (another offset mimics another release).
+ */
+export function writeReleaseFixture(perCluster = 12, opts: { diagnostics?: boolean; splitOffset?: number } = {}): ReleaseFixture {
   const dir = mkdtempSync(join(tmpdir(), 'simpact-web-'));
   const threads: FixtureThread[] = [];
   mkdirSync(join(dir, 'processed_2_clusters'));
@@ -35,7 +38,8 @@ export function writeReleaseFixture(perCluster = 12, opts: { diagnostics?: boole
   for (let c = 0; c < 2; c++) {
     const lines: string[] = [];
     for (let i = 0; i < perCluster; i++) {
-      const split = i % 4 === 0 ? 'test' : i % 4 === 1 ? 'validation' : 'train';
+      const j = i + (opts.splitOffset ?? 0);
+      const split = j % 4 === 0 ? 'test' : j % 4 === 1 ? 'validation' : 'train';
       const like = i % 3 === 2;
       const ctx = { relative_integer_time: t++, text: `context c${c} l${i}: what do you think about the budget? <b>bold</b>`, user_id: uid(100 + i) };
       let last: Record<string, unknown>;

@@ -26,6 +26,19 @@ test('accuracy and the reference interval reproduce the paper table (spec §10.2
   assert.equal(accuracySummary({ n: 0, correct: 0, incorrect: 0, unsure: 0 }).accuracy, null);
 });
 
+test('the reference interval uses z = 1.96 exactly, as the reference notebook does; Wilson uses the exact quantile', () => {
+  for (const t of [{ n: 134, correct: 103, incorrect: 31, unsure: 0 }, { n: 75, correct: 40, incorrect: 31, unsure: 4 }, { n: 7, correct: 3, incorrect: 2, unsure: 2 }]) {
+    const s = accuracySummary(t);
+    const acc = (t.correct + t.unsure / 2) / t.n;
+    const half = 1.96 * Math.sqrt((acc * (1 - acc)) / t.n);
+    // 1.959964 instead of 1.96 moves the bounds by about 1e-6: far inside the table's rounding, outside this tolerance.
+    assert.ok(Math.abs(s.referenceCi![0] - (acc - half)) < 1e-12, `${s.referenceCi![0]} vs ${acc - half}`);
+    assert.ok(Math.abs(s.referenceCi![1] - (acc + half)) < 1e-12);
+    const [lo, hi] = wilson(acc, t.n, 1.959963984540054);
+    assert.deepEqual(s.wilsonCi, [lo, hi]);
+  }
+});
+
 test('Wilson interval: known values and bounds', () => {
   const [lo, hi] = wilson(0.5, 100);
   close(lo, 0.4038);

@@ -5,11 +5,12 @@ import { fmt, h, interval, mount } from './dom.ts';
 
 const TOKEN_KEY = 'simpact-admin-token';
 
-function auth(): Record<string, string> {
-  return { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` };
+export function auth(): Record<string, string> {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
 }
 
-function signIn(then: () => void, message?: string): void {
+export function signIn(then: () => void, message?: string): void {
   const input = h('input', { type: 'password', id: 'token', autocomplete: 'off', 'aria-label': 'admin token' });
   const form = h('form', { class: 'stack' }, h('label', { for: 'token' }, 'Admin token'), input, h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
   form.addEventListener('submit', (ev) => {
@@ -86,7 +87,7 @@ function createForm(ks: number[]): HTMLElement {
     field('Prediction files', files),
     field('Tasks file (optional check)', tasksFile),
     field('Raters', raters),
-    field('Items per rater', perRater),
+    field('Tasks per rater (each once)', perRater),
     field('Share of real posts', realShare),
     field('Attention checks', checks),
     field('Seed', seed),
@@ -113,8 +114,10 @@ function createForm(ks: number[]): HTMLElement {
           settings: { raters: Number(raters.value), itemsPerRater: Number(perRater.value), realShare: Number(realShare.value), attentionChecks: Number(checks.value), seed: Number(seed.value), linkDays: Number(linkDays.value), showContext: context.checked },
         },
       });
+      const skipped = Object.entries(created.skipped);
       out.replaceChildren(
         h('p', {}, `Study created: ${created.items} items, models ${created.models.join(', ')}. Copy the rater links now; they are not shown again.`),
+        ...(skipped.length ? [h('p', { class: 'muted small', id: 'skipped' }, `Prediction lines not used: ${skipped.map(([k, n]) => `${k.replaceAll('_', ' ')} ${n}`).join(', ')}.`)] : []),
         h('ol', { class: 'links' }, ...created.raterLinks.map((l) => h('li', {}, h('code', {}, `${location.origin}${l}`)))),
         h('a', { href: `/admin/study/${created.id}` }, 'Open results'),
       );

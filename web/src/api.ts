@@ -3,6 +3,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The JSON body of the refusal (some carry more than the message, e.g. the progress counts with a 409). */
+    readonly data: any = null,
   ) {
     super(message);
   }
@@ -22,7 +24,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   } catch {
     data = null;
   }
-  if (!res.ok) throw new ApiError(res.status, data?.error ?? `request failed (${res.status})`);
+  if (!res.ok) throw new ApiError(res.status, data?.error ?? `request failed (${res.status})`, data);
   return data as T;
 }
 

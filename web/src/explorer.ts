@@ -1,6 +1,8 @@
-// Dataset explorer: per K the clusters (threads, splits, action mix, top terms, PCA scatter when the release has
-// diagnostics) and a thread browser with filters and keyset paging.
-import { api } from './api.ts';
+// Dataset explorer: per K the clusters (users per cluster from the clustering diagnostics, threads, splits, action
+// mix, top terms, PCA scatter when the release has diagnostics) and a thread browser with filters and keyset paging.
+// When the server asks for the admin token (a server reachable from other machines), the page signs in first.
+import { auth, signIn } from './admin.ts';
+import { api, ApiError } from './api.ts';
 import { h, mount, svg } from './dom.ts';
 
 interface Release {
@@ -39,7 +41,13 @@ const ACTIONS = ['like', 'unlike', 'repost', 'unrepost', 'follow', 'unfollow', '
 const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'];
 
 export async function explorerPage(): Promise<void> {
-  const rel = await api<Release>('/api/explorer/release');
+  let rel: Release;
+  try {
+    rel = await api<Release>('/api/explorer/release', { headers: auth() });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return signIn(() => void explorerPage(), auth().authorization ? 'The admin token was not accepted.' : 'This server asks for the admin token to show the explorer.');
+    throw err;
+  }
   const kSelect = h('select', { id: 'k', 'aria-label': 'K' }, ...rel.ks.map((k) => h('option', { value: k }, `K = ${k}`)));
   const clustersBox = h('section', { class: 'card', id: 'clusters' });
   const browserBox = h('section', { class: 'card', id: 'browser' });
@@ -50,7 +58,7 @@ export async function explorerPage(): Promise<void> {
   );
   const show = async (): Promise<void> => {
     const k = Number(kSelect.value);
-    const data = await api<{ clusters: ClusterRow[]; diagnostics: Diagnostics | null }>(`/api/explorer/clusters?k=${k}`);
+    const data = await api<{ clusters: ClusterRow[]; diagnostics: Diagnostics | null }>(`/api/explorer/clusters?k=${k}`, { headers: auth() });
     renderClusters(clustersBox, data.clusters, data.diagnostics);
     renderBrowser(browserBox, k, data.clusters.map((c) => c.cluster));
   };
@@ -60,7 +68,9 @@ export async function explorerPage(): Promise<void> {
 
 function renderClusters(box: HTMLElement, rows: ClusterRow[], diag: Diagnostics | null): void {
   const terms = new Map(diag?.clusters.map((c) => [c.id, c.topTerms]) ?? []);
-  const heads = ['cluster', 'threads', 'train / val / test', 'action mix', 'top terms'];
+  // The cluster's size is its users (what the clustering balanced); threads are the released threads of those users.
+  const users = new Map(diag?.clusters.map((c) => [c.id, c.size]) ?? []);
+  const heads = ['cluster', 'users (cluster size)', 'threads', 'train / val / test', 'action mix', 'top terms'];
   const table = h(
     'table',
     { class: 'data stacked' },
@@ -73,10 +83,11 @@ function renderClusters(box: HTMLElement, rows: ClusterRow[], diag: Diagnostics 
           'tr',
           {},
           h('td', { 'data-label': heads[0] }, r.cluster),
-          h('td', { class: 'num', 'data-label': heads[1] }, r.threads),
-          h('td', { class: 'num', 'data-label': heads[2] }, `${r.splits.train ?? 0} / ${r.splits.validation ?? 0} / ${r.splits.test ?? 0}`),
-          h('td', { 'data-label': heads[3] }, mixBar(r.actions, r.threads)),
-          h('td', { class: 'terms', 'data-label': heads[4] }, (terms.get(r.cluster) ?? []).join(', ') || '–'),
+          h('td', { class: 'num users', 'data-label': heads[1] }, users.get(r.cluster) ?? '–'),
+          h('td', { class: 'num threads', 'data-label': heads[2] }, r.threads),
+          h('td', { class: 'num', 'data-label': heads[3] }, `${r.splits.train ?? 0} / ${r.splits.validation ?? 0} / ${r.splits.test ?? 0}`),
+          h('td', { 'data-label': heads[4] }, mixBar(r.actions, r.threads)),
+          h('td', { class: 'terms', 'data-label': heads[5] }, (terms.get(r.cluster) ?? []).join(', ') || '–'),
         ),
       ),
     ),
@@ -84,7 +95,7 @@ function renderClusters(box: HTMLElement, rows: ClusterRow[], diag: Diagnostics 
   box.replaceChildren(
     h('h2', {}, 'Clusters'),
     h('div', { class: 'scroll' }, table),
-    diag?.pca ? scatter(diag.pca) : h('p', { class: 'muted' }, 'This release has no clustering diagnostics (clusters-k{K}.json), so no top terms or PCA scatter.'),
+    diag?.pca ? scatter(diag.pca) : h('p', { class: 'muted' }, 'This release has no clustering diagnostics (clusters-k{K}.json), so no cluster sizes, top terms or PCA scatter.'),
   );
 }
 
@@ -135,7 +146,7 @@ function renderBrowser(box: HTMLElement, k: number, clusters: number[]): void {
     if (split.value) p.set('split', split.value);
     if (q.value.trim()) p.set('q', q.value.trim());
     if (after) p.set('after', after);
-    const page = await api<ThreadPage>(`/api/explorer/threads?${p}`);
+    const page = await api<ThreadPage>(`/api/explorer/threads?${p}`, { headers: auth() });
     next = page.next;
     more.disabled = !next;
     list.replaceChildren(...(page.threads.length ? page.threads.map(threadCard) : [h('p', { class: 'muted' }, 'No thread matches.')]));

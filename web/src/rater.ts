@@ -1,6 +1,10 @@
 // The rater's page: consent, then one item at a time (context thread, one candidate post) answered Real / AI /
 // Unsure by click or key (1/R, 2/A, 3/U), with a progress bar. The link token lives in the URL fragment and is sent
 // only as a header.
+//
+// Keyboard answers are only what the rater chose for the item on screen: auto-repeated key events are ignored, after
+// a key answer no key counts until every key is released, and each item focuses its own container (not a button),
+// so Enter or Space cannot answer for the rater.
 import { api, ApiError } from './api.ts';
 import { h, mount } from './dom.ts';
 
@@ -27,6 +31,22 @@ const ANSWERS = [
 ] as const;
 
 let keyHandler: ((ev: KeyboardEvent) => void) | null = null;
+/** Keys down now (a key answer waits until this is empty again). */
+const held = new Set<string>();
+let waitForRelease = false;
+
+document.addEventListener('keydown', (ev) => {
+  held.add(ev.code || ev.key);
+});
+document.addEventListener('keyup', (ev) => {
+  held.delete(ev.code || ev.key);
+  if (held.size === 0) waitForRelease = false;
+});
+// A key released outside the page (another window took focus) sends no keyup here.
+window.addEventListener('blur', () => {
+  held.clear();
+  waitForRelease = false;
+});
 
 function setKeys(fn: ((ev: KeyboardEvent) => void) | null): void {
   if (keyHandler) document.removeEventListener('keydown', keyHandler);
@@ -110,6 +130,8 @@ function run(session: Session, headers: Record<string, string>): void {
         next();
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) {
+          // Answered already (another tab, a retry): the first answer is kept; show the progress the server counts.
+          if (typeof err.data?.answered === 'number') answered = err.data.answered;
           queue.shift();
           return next();
         }
@@ -124,10 +146,12 @@ function run(session: Session, headers: Record<string, string>): void {
     setKeys((ev) => {
       if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
       const a = ANSWERS.find((x) => (x.keys as readonly string[]).includes(ev.key.toLowerCase()));
-      if (a) {
-        ev.preventDefault();
-        void submit(a.value);
-      }
+      if (!a) return;
+      ev.preventDefault();
+      // A held key (auto-repeat) or one still down from the previous answer never answers this item.
+      if (ev.repeat || waitForRelease || busy) return;
+      waitForRelease = true;
+      void submit(a.value);
     });
     const context = item.context.length
       ? h(
@@ -139,7 +163,7 @@ function run(session: Session, headers: Record<string, string>): void {
     mount(
       h(
         'section',
-        { class: 'rater', id: 'item', 'data-item': item.item },
+        { class: 'rater', id: 'item', 'data-item': item.item, tabindex: -1, 'aria-label': `Item ${answered + 1} of ${session.total}` },
         h('div', { class: 'rater-head' }, h('h1', {}, session.study.name), progress(answered, session.total)),
         context ? h('h2', {}, 'Conversation') : null,
         context,
@@ -152,7 +176,8 @@ function run(session: Session, headers: Record<string, string>): void {
       ),
     );
     fillBars();
-    buttons[0].focus();
+    // The item, not an answer button, has the focus: Enter or Space must not answer "Real person" by default.
+    document.getElementById('item')!.focus();
   };
   next();
 }

@@ -11,7 +11,10 @@ export default function register(program: Command): void {
     .option('--port <n>', 'port (0: any free port)', intArg('--port', 0), 8080)
     .option('--reindex', 'rebuild the explorer index of this release')
     .option('--dist <dir>', 'serve this prebuilt front end instead of building web/dist')
-    .option('--json', 'print {url} as JSON once listening')
+    .option('--explorer <mode>', 'open, or token (the explorer needs the admin token); default: token unless --host is a loopback address')
+    .option('--public-origin <url...>', 'origin(s) a reverse proxy serves the app under, e.g. https://study.example.org (accepted for state-changing requests)')
+    .option('--trust-proxy', 'rate-limit by the last X-Forwarded-For address (only behind a reverse proxy that sets it)')
+    .option('--json', 'print {url, admin, explorer, explorerNeedsToken} as JSON once listening')
     .action(async (opts, cmd: Command) => {
       const { runServe, ServeUsageError } = await import('../../web/serve.ts');
       const { ReleaseError } = await import('../../web/release.ts');
@@ -19,17 +22,30 @@ export default function register(program: Command): void {
       const log = stderrLogger({ quiet: isQuiet(cmd) });
       let started;
       try {
-        started = await runServe({ db: globalDb(cmd), release: opts.release, host: opts.host, port: opts.port, reindex: Boolean(opts.reindex), dist: opts.dist, log });
+        started = await runServe({
+          db: globalDb(cmd),
+          release: opts.release,
+          host: opts.host,
+          port: opts.port,
+          reindex: Boolean(opts.reindex),
+          dist: opts.dist,
+          explorer: opts.explorer,
+          publicOrigins: opts.publicOrigin,
+          trustProxy: Boolean(opts.trustProxy),
+          log,
+        });
       } catch (err) {
+        if (err instanceof CliError) throw err;
         const code = (err as NodeJS.ErrnoException).code;
         if (err instanceof ReleaseError || err instanceof ServeUsageError) throw new CliError(err.message, EXIT.USAGE);
-        if (code === 'EADDRINUSE' || code === 'EACCES') throw new CliError(`cannot listen on ${opts.host}:${opts.port} (${code})`, EXIT.USAGE);
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${opts.host}:${opts.port} (${code === 'EADDRINUSE' ? 'the port is in use' : code})`, EXIT.USAGE);
         throw new CliError((err as Error).message, EXIT.FAILURE);
       }
-      const { running, store, generatedToken } = started;
+      const { running, store, generatedToken, settings } = started;
       if (generatedToken) process.stderr.write(`admin token (shown once; set SIMPACT_ADMIN_TOKEN to choose one): ${generatedToken}\n`);
-      if (opts.json) printJson({ url: running.url, admin: `${running.url}/admin`, explorer: `${running.url}/explore` });
-      else process.stdout.write(`serving ${running.url}  (explorer ${running.url}/explore, admin ${running.url}/admin)\n`);
+      const base = settings.publicOrigins[0] ?? running.url;
+      if (opts.json) printJson({ url: running.url, ...(settings.publicOrigins.length ? { publicUrl: base } : {}), admin: `${base}/admin`, explorer: `${base}/explore`, explorerNeedsToken: running.explorerNeedsToken });
+      else process.stdout.write(`serving ${running.url}${base !== running.url ? ` as ${base}` : ''}  (explorer ${base}/explore${running.explorerNeedsToken ? ', admin token required' : ''}, admin ${base}/admin)\n`);
       await new Promise<void>((resolveStop) => {
         const stop = () => resolveStop();
         process.once('SIGINT', stop);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { floatArg, globalDb, intArg, printJson } from '../options.ts';
+import { floatArg, globalDb, intArg, isQuiet, printJson } from '../options.ts';
 
 export default function register(program: Command): void {
   const study = program.command('study').description('Human Turing-test studies (see also simpact serve)');
@@ -16,8 +16,8 @@ export default function register(program: Command): void {
     .option('--k <K>', 'partition (default: the smallest K)', intArg('--k', 1))
     .option('--split <name>', 'split the predictions were made on', 'test')
     .option('--raters <n>', 'number of rater links', intArg('--raters', 1), 2)
-    .option('--items-per-rater <n>', 'items per rater (attention checks come on top)', intArg('--items-per-rater', 1), 20)
-    .option('--real-share <p>', 'probability an item shows the real post', floatArg('--real-share'), 0.5)
+    .option('--items-per-rater <n>', 'tasks per rater, each shown once (attention checks come on top)', intArg('--items-per-rater', 1), 20)
+    .option('--real-share <p>', "share of a rater's items (per model) that show the real post", floatArg('--real-share'), 0.5)
     .option('--attention-checks <n>', 'attention checks per rater', intArg('--attention-checks', 0), 1)
     .option('--no-context', 'show the candidate post without its thread')
     .option('--seed <n>', 'design seed', intArg('--seed', 0), 42)
@@ -43,7 +43,15 @@ export default function register(program: Command): void {
         if (err instanceof ReleaseError) throw new CliError(err.message, EXIT.USAGE);
         throw err;
       }
-      const store = await Store.open(globalDb(cmd));
+      let store;
+      try {
+        store = await Store.open(globalDb(cmd));
+      } catch (err) {
+        if (err instanceof CliError && /in use by another simpact process/.test(err.message)) {
+          throw new CliError(`${err.message}. While simpact serve runs on this store, create the study in its web admin (/admin) instead`, err.exitCode);
+        }
+        throw err;
+      }
       try {
         await ensureIndexed(store, rel);
         const created = await createStudy(store, rel, {
@@ -59,6 +67,8 @@ export default function register(program: Command): void {
         else {
           process.stdout.write(`study ${created.id}: ${created.items} items, models ${created.models.join(', ')}\nrater links (shown once):\n${links.join('\n')}\n`);
         }
+        const skipped = Object.entries(created.skipped);
+        if (skipped.length && !isQuiet(cmd)) process.stderr.write(`prediction lines not used: ${skipped.map(([k, n]) => `${k.replaceAll('_', ' ')} ${n}`).join(', ')}\n`);
       } catch (err) {
         if (err instanceof StudyInputError) throw new CliError(err.message, EXIT.USAGE);
         throw err;

@@ -1,9 +1,9 @@
 // Creating a study: prediction files are matched against the release (every task must be a thread of the chosen K
-// and split), each usable (task, model) pair becomes a candidate, the seeded design picks what each item shows, and
-// study, items, raters and assignments are stored in one transaction. Rater link tokens are returned once; only
-// their hashes are stored.
+// and split), each usable (task, model) pair becomes a candidate, the seeded design picks which tasks each rater sees
+// and what each item shows, and study, items, raters and assignments are stored in one transaction. Rater link tokens
+// are returned once; only their hashes are stored.
 import { randomBytes } from 'node:crypto';
-import { threadRecord } from '../../store/explorer.ts';
+import { threadRecords, type Queryable } from '../../store/explorer.ts';
 import type { Store } from '../../store/store.ts';
 import { insertStudy } from '../../store/studies.ts';
 import { sampleRoles } from '../../threads/sample.ts';
@@ -26,8 +26,8 @@ export interface CreateStudyInput {
   predictions: PredictionFile[];
   /**
    * The tasks file the predictions answer (`simpact tasks`). Optional; when given, every task's split, thread length
-   * and real target must equal the release's, which catches prediction files made from another release or K (task ids
-   * alone, cluster and line, cannot tell).
+   * and real target must equal the release's, which catches prediction files made from another release or K whose
+   * task ids (cluster and line) happen to exist in this one.
    */
   tasks?: PredictionFile;
   settings: StudySettings;
@@ -43,6 +43,13 @@ export interface CreatedStudy {
   skipped: Record<string, number>;
 }
 
+/** How the store is reached: reads (thread lookups) and the final write can be queued separately (the server does). */
+export interface StudyStoreAccess {
+  reader?: Queryable;
+  read?: <T>(fn: () => Promise<T>) => Promise<T>;
+  write?: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
 interface PredictionRef {
   where: string;
   taskId: string;
@@ -51,6 +58,28 @@ interface PredictionRef {
 }
 
 const MAX_PROBLEMS_SHOWN = 5;
+
+/**
+ * A line cut short: JSON that is fine up to where it stops (the parser fails at its very end). `simpact predict`
+ * appends one line per task, so a killed run leaves one torn line (at the end, or before the lines a resumed run
+ * appended after repairing the file); those tasks are predicted again, so the torn line is skipped and counted.
+ */
+export function isTornJson(line: string): boolean {
+  const t = line.trim();
+  if (!t.startsWith('{')) return false;
+  try {
+    JSON.parse(t);
+    return false;
+  } catch (err) {
+    const msg = (err as Error).message;
+    const at = /at position (\d+)/.exec(msg);
+    return /end of JSON input/.test(msg) || (at !== null && Number(at[1]) >= t.length);
+  }
+}
+
+function count(skipped: Record<string, number>, reason: string): void {
+  skipped[reason] = (skipped[reason] ?? 0) + 1;
+}
 
 function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<string, number>, problems: string[]): PredictionRef[] {
   const out: PredictionRef[] = [];
@@ -64,6 +93,7 @@ function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<
       try {
         p = JSON.parse(line);
       } catch {
+        if (isTornJson(line)) return count(skipped, 'torn_line');
         problems.push(`${where}: not JSON`);
         return;
       }
@@ -72,11 +102,11 @@ function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<
         return;
       }
       const key = `${p.model}\u0000${p.task_id}`;
-      if (seen.has(key)) return void (skipped.duplicate_prediction = (skipped.duplicate_prediction ?? 0) + 1);
+      if (seen.has(key)) return count(skipped, 'duplicate_prediction');
       seen.add(key);
-      if (p.status !== undefined && p.status !== 'ok') return void (skipped.unusable_answer = (skipped.unusable_answer ?? 0) + 1);
+      if (p.status !== undefined && p.status !== 'ok') return count(skipped, 'unusable_answer');
       const text = typeof p.text === 'string' ? p.text.trim() : '';
-      if (!text) return void (skipped.no_generated_text = (skipped.no_generated_text ?? 0) + 1);
+      if (!text) return count(skipped, 'no_generated_text');
       out.push({ where, taskId: p.task_id, model: p.model.trim().slice(0, 200), text });
     });
   }
@@ -120,7 +150,10 @@ function actionKey(actions: unknown): string | undefined {
   return Object.entries(actions as Record<string, unknown>).find(([, v]) => v === true)?.[0];
 }
 
-export async function createStudy(store: Store, rel: OpenRelease, input: CreateStudyInput): Promise<CreatedStudy> {
+export async function createStudy(store: Store, rel: OpenRelease, input: CreateStudyInput, access: StudyStoreAccess = {}): Promise<CreatedStudy> {
+  const read = access.read ?? ((fn) => fn());
+  const write = access.write ?? ((fn) => fn());
+  const reader = access.reader ?? store;
   const bad = validateSettings(input.settings);
   if (!input.name.trim() || input.name.length > 200) bad.push('name must be 1 to 200 characters');
   if (!rel.ks.includes(input.k)) bad.push(`K=${input.k} is not in the release (K = ${rel.ks.join(', ')})`);
@@ -132,57 +165,62 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
   const problems: string[] = [];
   const preds = parsePredictionFiles(input.predictions, skipped, problems);
   const tasks = input.tasks ? parseTasksFile(input.tasks, problems) : null;
+  const ids = preds.map((p) => {
+    const m = /^task-(\d{1,9})-(\d{1,9})$/.exec(p.taskId);
+    if (!m) problems.push(`${p.where}: task id is not task-<cluster>-<line>`);
+    return m ? { cluster: Number(m[1]), line: Number(m[2]) } : null;
+  });
+  // One query for every thread named (a lookup per line would scan the release once per prediction).
+  const records = await read(() => threadRecords(reader, rel.id, input.k, ids.filter((x) => x !== null)));
   const candidates: Candidate[] = [];
-  for (const p of preds) {
-    const m = /^task-(\d+)-(\d+)$/.exec(p.taskId);
-    if (!m) {
-      problems.push(`${p.where}: task id is not task-<cluster>-<line>`);
-      continue;
-    }
-    const found = await threadRecord(store, rel.id, input.k, Number(m[1]), Number(m[2]));
+  let notInSplit = 0;
+  preds.forEach((p, i) => {
+    const id = ids[i];
+    if (!id) return;
+    const found = records.get(`${id.cluster}:${id.line}`);
     if (!found) {
-      problems.push(`${p.where}: ${p.taskId} is not a thread of this release at K=${input.k}`);
-      continue;
+      notInSplit++;
+      return void problems.push(`${p.where}: ${p.taskId} is not a thread of this release at K=${input.k}`);
     }
     if (found.split !== input.split) {
-      problems.push(`${p.where}: ${p.taskId} is in the ${found.split ?? 'unsplit'} split, not ${input.split}`);
-      continue;
+      notInSplit++;
+      return void problems.push(`${p.where}: ${p.taskId} is in the ${found.split ?? 'unsplit'} split, not ${input.split}`);
     }
     const thread = (JSON.parse(found.record) as { thread: any[] }).thread;
     const last = thread[thread.length - 1];
     if (tasks) {
       const t = tasks.get(p.taskId);
       const releaseText = typeof last?.text === 'string' ? last.text : null;
-      if (!t) {
-        problems.push(`${p.where}: ${p.taskId} is not in the tasks file ${input.tasks!.name}`);
-        continue;
-      }
+      if (!t) return void problems.push(`${p.where}: ${p.taskId} is not in the tasks file ${input.tasks!.name}`);
       if (t.split !== input.split || t.threadLength !== thread.length || t.truthText !== releaseText) {
-        problems.push(`${p.where}: ${p.taskId} in ${input.tasks!.name} is not this release's thread (made from another release or K?)`);
-        continue;
+        return void problems.push(`${p.where}: ${p.taskId} in ${input.tasks!.name} is not this release's thread (made from another release or K?)`);
       }
     }
     const real = typeof last?.text === 'string' ? last.text.trim() : '';
-    if (!real) {
-      skipped.real_post_without_text = (skipped.real_post_without_text ?? 0) + 1;
-      continue;
-    }
+    if (!real) return count(skipped, 'real_post_without_text');
     candidates.push({ model: p.model, taskId: p.taskId, context: contextOf(thread), real, generated: p.text });
-  }
+  });
   if (problems.length) {
     const shown = problems.slice(0, MAX_PROBLEMS_SHOWN).join('; ');
-    throw new StudyInputError(`the prediction file does not match the release (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${shown}`);
+    const more = problems.length > MAX_PROBLEMS_SHOWN ? `; and ${problems.length - MAX_PROBLEMS_SHOWN} more` : '';
+    const hint =
+      notInSplit > 0
+        ? ` ${notInSplit} of ${preds.length} prediction${preds.length > 1 ? 's' : ''} name${preds.length > 1 ? '' : 's'} no thread of the ${input.split} split of this release at K=${input.k}: was the file made from another release, K or split?`
+        : '';
+    throw new StudyInputError(`the prediction file does not match the release (${problems.length} problem${problems.length > 1 ? 's' : ''}):${hint} ${shown}${more}`);
   }
   if (!candidates.length) throw new StudyInputError('no usable prediction: every line lacks generated text or a real text post to compare with');
 
   const design = designStudy(candidates, input.settings);
   const id = `s${randomBytes(6).toString('hex')}`;
   const raterTokens = design.assignments.map(() => newToken());
-  await insertStudy(
-    store,
-    { id, name: input.name.trim(), releaseId: rel.id, k: input.k, split: input.split, settings: JSON.stringify(input.settings), linkDays: input.settings.linkDays },
-    design.items,
-    design.assignments.map((items, r) => ({ raterNo: r, tokenHash: hashToken(raterTokens[r]), items })),
+  await write(() =>
+    insertStudy(
+      store,
+      { id, name: input.name.trim(), releaseId: rel.id, k: input.k, split: input.split, settings: JSON.stringify(input.settings), linkDays: input.settings.linkDays },
+      design.items,
+      design.assignments.map((items, r) => ({ raterNo: r, tokenHash: hashToken(raterTokens[r]), items })),
+    ),
   );
   return { id, items: design.items.length, models: [...new Set(candidates.map((c) => c.model))].sort(), raterTokens, skipped };
 }

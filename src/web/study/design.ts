@@ -1,5 +1,13 @@
-// Study design (pure, seeded): which post each item shows (the real target or the model's), attention checks, and
-// each rater's items in a randomised order, balanced across model arms.
+// Study design (pure, seeded): which tasks each rater sees, in which model arm, showing the real target post or the
+// model's post, plus attention checks, in a randomised order.
+//
+// A rater sees every task at most once: two items of the same task (the same real post twice, or the real post and a
+// model's answer to the same thread) would let the rater compare them. So the unit a rater is given is a task, and
+// for each (rater, task) the design decides the arm (which model's prediction) and what is shown (real or model):
+// - arms are balanced per rater (counts differ by at most one when every model answered every task);
+// - within each arm the real share is `realShare` up to randomised rounding (floor or ceiling of realShare × count);
+// - to measure agreement, a condition (task, model, real|model) already shown to one rater is preferred for the next
+//   rater until REPLICATION raters have it; after that, conditions nobody has seen yet are preferred (coverage).
 import type { Answer, StudyItem } from '../../store/studies.ts';
 import { Rng } from '../../util/rng.ts';
 
@@ -20,9 +28,10 @@ export interface Candidate {
 
 export interface StudySettings {
   raters: number;
+  /** Tasks per rater (at most one item per task; attention checks come on top). */
   itemsPerRater: number;
   showContext: boolean;
-  /** Probability that an item shows the real post rather than the model's. */
+  /** Share of a rater's items (per model arm) that show the real post rather than the model's. */
   realShare: number;
   attentionChecks: number;
   seed: number;
@@ -31,6 +40,9 @@ export interface StudySettings {
 }
 
 export const DEFAULT_SETTINGS: StudySettings = { raters: 2, itemsPerRater: 20, showContext: true, realShare: 0.5, attentionChecks: 1, seed: 42, linkDays: 30 };
+
+/** How many raters a condition is given to before conditions nobody has seen are preferred. */
+export const REPLICATION = 2;
 
 const CHECKS: { text: string; expected: Answer }[] = [
   { text: 'Attention check: this is not a real post. Please answer “Unsure” for this item.', expected: 'unsure' },
@@ -56,18 +68,107 @@ export function validateSettings(s: StudySettings): string[] {
   return bad;
 }
 
+type Shown = 'real' | 'model';
+
+interface Condition {
+  task: string;
+  model: string;
+  shown: Shown;
+}
+
+const keyOf = (c: Condition) => `${c.model}\u0000${c.task}\u0000${c.shown}`;
+
+/** Per arm, how many real and model items a rater of `n` tasks gets: arms balanced, real share rounded at random. */
+function quotas(rr: Rng, models: readonly string[], n: number, realShare: number): Map<string, Record<Shown, number>> {
+  const arms = rr.shuffle([...models]);
+  const out = new Map<string, Record<Shown, number>>();
+  arms.forEach((m, i) => {
+    const count = Math.floor(n / arms.length) + (i < n % arms.length ? 1 : 0);
+    const real = Math.min(count, Math.floor(realShare * count + rr.next()));
+    out.set(m, { real, model: count - real });
+  });
+  return out;
+}
+
 export function designStudy(candidates: readonly Candidate[], s: StudySettings): StudyDesign {
   const rng = new Rng(s.seed);
-  const shown = rng.fork('shown');
-  const items: StudyItem[] = candidates.map((c, i) => {
-    const real = shown.next() < s.realShare;
+  // Tasks in input order, each with the models that answered it (the first line of a (model, task) pair counts).
+  const byTask = new Map<string, Map<string, Candidate>>();
+  const order = new Map<string, number>();
+  candidates.forEach((c, i) => {
+    const models = byTask.get(c.taskId) ?? byTask.set(c.taskId, new Map()).get(c.taskId)!;
+    if (!models.has(c.model)) {
+      models.set(c.model, c);
+      order.set(`${c.model}\u0000${c.taskId}`, i);
+    }
+  });
+  const tasks = [...byTask.keys()];
+  const models = [...new Set(candidates.map((c) => c.model))].sort();
+  const n = Math.min(s.itemsPerRater, tasks.length);
+  const seen = new Map<string, number>();
+  const perRater: Condition[][] = [];
+  const rraters: Rng[] = [];
+
+  for (let r = 0; r < s.raters; r++) {
+    const rr = rng.fork(`rater-${r}`);
+    rraters.push(rr);
+    const quota = quotas(rr, models, n, s.realShare);
+    const chosen: Condition[] = [];
+    const deferred: string[] = [];
+    for (const task of rr.shuffle([...tasks])) {
+      if (chosen.length >= n) break;
+      let best: Condition | null = null;
+      let bestScore: number[] = [];
+      for (const model of byTask.get(task)!.keys()) {
+        for (const shown of ['real', 'model'] as const) {
+          const left = quota.get(model)![shown];
+          if (left <= 0) continue;
+          const c = { task, model, shown };
+          const times = seen.get(keyOf(c)) ?? 0;
+          // Replicate up to REPLICATION raters, then prefer what nobody has seen; then the fullest quota; then chance.
+          const score = [times > 0 && times < REPLICATION ? 2 : times === 0 ? 1 : 0, -times, left, rr.next()];
+          if (!best || lexGreater(score, bestScore)) {
+            best = c;
+            bestScore = score;
+          }
+        }
+      }
+      if (!best) {
+        deferred.push(task);
+        continue;
+      }
+      quota.get(best.model)![best.shown]--;
+      chosen.push(best);
+    }
+    // Arms short of tasks (a model that did not answer every task) leave quota unfilled: the remaining tasks go to the
+    // least-used arm that answered them, with the configured real share.
+    for (const task of deferred) {
+      if (chosen.length >= n) break;
+      const avail = [...byTask.get(task)!.keys()];
+      const used = (m: string) => chosen.filter((c) => c.model === m).length;
+      const model = avail.reduce((a, b) => (used(b) < used(a) ? b : a));
+      chosen.push({ task, model, shown: rr.next() < s.realShare ? 'real' : 'model' });
+    }
+    for (const c of chosen) seen.set(keyOf(c), (seen.get(keyOf(c)) ?? 0) + 1);
+    perRater.push(chosen);
+  }
+
+  // Items: every condition some rater is given, in input order (real before model), then the attention checks.
+  const conditions = [...new Map(perRater.flat().map((c) => [keyOf(c), c])).values()].sort(
+    (a, b) => order.get(`${a.model}\u0000${a.task}`)! - order.get(`${b.model}\u0000${b.task}`)! || (a.shown === b.shown ? 0 : a.shown === 'real' ? -1 : 1),
+  );
+  const itemNo = new Map<string, number>();
+  const items: StudyItem[] = conditions.map((c, i) => {
+    const cand = byTask.get(c.task)!.get(c.model)!;
+    itemNo.set(keyOf(c), i);
+    const real = c.shown === 'real';
     return {
       itemNo: i,
       kind: real ? 'real' : 'model',
       model: c.model,
-      taskId: c.taskId,
-      context: JSON.stringify(s.showContext ? c.context : []),
-      candidate: real ? c.real : c.generated,
+      taskId: c.task,
+      context: JSON.stringify(s.showContext ? cand.context : []),
+      candidate: real ? cand.real : cand.generated,
       expected: real ? 'real' : 'ai',
     };
   });
@@ -77,29 +178,17 @@ export function designStudy(candidates: readonly Candidate[], s: StudySettings):
     checkNos.push(items.length);
     items.push({ itemNo: items.length, kind: 'attention', model: null, taskId: null, context: '[]', candidate: check.text, expected: check.expected });
   }
-  const byModel = new Map<string, number[]>();
-  for (const it of items) if (it.model !== null) (byModel.get(it.model) ?? byModel.set(it.model, []).get(it.model)!).push(it.itemNo);
-  const arms = [...byModel.keys()].sort();
-  const assignments: number[][] = [];
-  for (let r = 0; r < s.raters; r++) {
-    const rr = rng.fork(`rater-${r}`);
-    const queues = arms.map((m) => rr.shuffle([...byModel.get(m)!]));
-    const chosen: number[] = [];
-    // Round-robin over the arms so every model gets an equal share of the rater's items.
-    for (let round = 0; chosen.length < s.itemsPerRater; round++) {
-      let took = false;
-      for (const q of queues) {
-        if (round < q.length && chosen.length < s.itemsPerRater) {
-          chosen.push(q[round]);
-          took = true;
-        }
-      }
-      if (!took) break;
-    }
-    rr.shuffle(chosen);
+  const assignments = perRater.map((chosen, r) => {
+    const rr = rraters[r];
+    const list = rr.shuffle(chosen.map((c) => itemNo.get(keyOf(c))!));
     // Attention checks go anywhere but first, so the rater has seen a real item before.
-    for (const c of checkNos) chosen.splice(1 + rr.int(chosen.length), 0, c);
-    assignments.push(chosen);
-  }
+    for (const c of checkNos) list.splice(1 + rr.int(list.length), 0, c);
+    return list;
+  });
   return { items, assignments };
+}
+
+function lexGreater(a: readonly number[], b: readonly number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return false;
 }

@@ -3,7 +3,10 @@
 // agreement), per model arm.
 import type { Answer, ItemKind } from '../../store/studies.ts';
 
-const Z95 = 1.959963984540054;
+/** The reference's z (spec §10.2: `acc ± 1.96·sqrt(acc(1−acc)/n)`, the literal 1.96 of its notebook). */
+export const Z_REFERENCE = 1.96;
+/** The exact 97.5 % normal quantile, for the Wilson interval (which the reference does not compute). */
+export const Z95 = 1.959963984540054;
 
 export interface Tally {
   n: number;
@@ -15,7 +18,7 @@ export interface Tally {
 export interface AccuracySummary extends Tally {
   /** (correct + unsure/2) / n; null when n = 0. */
   accuracy: number | null;
-  /** The reference interval acc ± 1.96·sqrt(acc(1−acc)/n), not clipped (as the reference reports it). */
+  /** The reference interval acc ± 1.96·sqrt(acc(1−acc)/n) with z exactly 1.96, not clipped (as the reference reports it). */
   referenceCi: [number, number] | null;
   /** Wilson score interval for the same proportion. */
   wilsonCi: [number, number] | null;
@@ -32,11 +35,11 @@ export function tally(pairs: Iterable<{ expected: Answer; answer: Answer }>): Ta
   return t;
 }
 
-export function accuracySummary(t: Tally, z = Z95): AccuracySummary {
+export function accuracySummary(t: Tally): AccuracySummary {
   if (t.n === 0) return { ...t, accuracy: null, referenceCi: null, wilsonCi: null };
   const acc = (t.correct + t.unsure / 2) / t.n;
-  const half = z * Math.sqrt((acc * (1 - acc)) / t.n);
-  return { ...t, accuracy: acc, referenceCi: [acc - half, acc + half], wilsonCi: wilson(acc, t.n, z) };
+  const half = Z_REFERENCE * Math.sqrt((acc * (1 - acc)) / t.n);
+  return { ...t, accuracy: acc, referenceCi: [acc - half, acc + half], wilsonCi: wilson(acc, t.n, Z95) };
 }
 
 export function wilson(p: number, n: number, z = Z95): [number, number] {
