@@ -9,7 +9,7 @@ import { ACTION_KEYS, type ActionKey } from '../bluesky/actions.ts';
 import { filterActivity, loadKeywordFile, DEFAULT_KEYWORDS_FILE, type FilterCounts, type FilterResult } from '../filter/index.ts';
 import type { Activity } from '../bluesky/activity.ts';
 import { ingestPaths, formatProblem } from '../ingest/ingest.ts';
-import { auditReleaseReport, createPiiEngine, loadOptOut, loadSecretInfo, pseudonymFor, relativeIntegerTime } from '../privacy/index.ts';
+import { AUDIT_THRESHOLDS, auditReleaseReport, createPiiEngine, loadOptOut, loadSecretInfo, pseudonymFor, releaseTimes, TIME_RANK, timeOptionName, type Leak, type TimeOption } from '../privacy/index.ts';
 import { loadActivity } from '../store/activity.ts';
 import { finishedStage, loadThreads, releaseJsonlToParquet, saveThreads } from '../store/release.ts';
 import type { Store } from '../store/store.ts';
@@ -27,8 +27,11 @@ import { scrubThreads } from './scrub.ts';
 import type { SplitFractions } from './splits.ts';
 import { writeReleaseFiles } from './write-release.ts';
 
-/** Bumped when thread building or scrubbing changes, so stored threads of an older simpact are not reused. */
-const THREADS_STAGE_VERSION = 1;
+/**
+ * Bumped when thread building or scrubbing changes, so stored threads of an older simpact are not reused.
+ * 2: in `all` scope, action threads no longer follow cluster order.
+ */
+const THREADS_STAGE_VERSION = 2;
 
 export class BuildError extends Error {
   constructor(
@@ -55,6 +58,10 @@ export interface BuildOptions {
   keywords: string;
   split: SplitFractions & { train: number };
   parquet: boolean;
+  /** What `relative_integer_time` holds: the rank (the reference; default) or coarse bucket indices (not in compat). */
+  time?: TimeOption;
+  /** Per-type score thresholds of the PII scrubber (default: the engine's, 0.5); not in compat mode. */
+  piiThresholds?: Record<string, number>;
   log: Logger;
   /** The embedder of the clustering stage (its default when absent). */
   embedder?: string;
@@ -96,6 +103,13 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
     cpu0 = process.cpuUsage();
   };
 
+  const time = o.time ?? TIME_RANK;
+  if (o.compat && time.kind !== 'rank') {
+    throw new BuildError(`--time ${timeOptionName(time)}: the reference has only the rank (relative_integer_time); use --time rank with --compat blueprint`, 'usage');
+  }
+  if (o.compat && o.piiThresholds && Object.keys(o.piiThresholds).length) {
+    throw new BuildError('--pii-threshold: compat mode keeps every detection, as the reference does; leave it out with --compat blueprint', 'usage');
+  }
   const secret = loadSecretOrFail(o);
   const optOut = o.optOutFile ? readOptOut(o.optOutFile) : new Set<string>();
   const keywords = readKeywords(o.keywords);
@@ -116,7 +130,7 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
 
     const mode = o.compat ? 'blueprint' : 'hmac';
     const priv = privatizeThreads(threads!, {
-      rank: relativeIntegerTime,
+      rank: releaseTimes(time),
       optOut,
       pseudonym: (did, dump) => pseudonymFor(did, dump, secret, mode),
     });
@@ -148,9 +162,13 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
       keywords: o.keywords === 'none' ? 'none' : o.keywords === 'default' ? 'built-in political list' : 'custom list',
       minPosts: o.minPosts,
       split: { train: o.split.train, validation: o.split.validation, test: o.split.test },
-      pii: { entities: [...pii], mode: o.compat ? 'reference entity set, every detection kept' : 'default entity set and thresholds' },
+      pii: {
+        entities: [...pii],
+        mode: o.compat ? 'reference entity set, every detection kept' : o.piiThresholds && Object.keys(o.piiThresholds).length ? 'default entity set, thresholds as given' : 'default entity set and thresholds',
+        ...(o.piiThresholds && Object.keys(o.piiThresholds).length ? { thresholds: { ...o.piiThresholds } } : {}),
+      },
       pseudonyms: mode,
-      time: 'relative_integer_time',
+      time: timeOptionName(time),
       optOutList: Boolean(o.optOutFile),
       parquet: o.parquet,
     };
@@ -186,7 +204,7 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
       keepTmp = true;
       const shown = audit.leaks.slice(0, 10).map((l) => `  ${l.file}:${l.line} ${l.kind} ${l.excerpt}`);
       throw new BuildError(
-        `the audit found ${audit.leaks.length} leak(s); the release was NOT completed and is left for inspection in ${opened.tmp}\n${shown.join('\n')}`,
+        `the audit found ${audit.leaks.length} leak(s); the release was NOT completed and is left for inspection in ${opened.tmp}\n${shown.join('\n')}${leakHint(audit.leaks, o.compat)}`,
         'leak',
       );
     }
@@ -247,7 +265,7 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
   const chainK = chooseChainK(parts.ks, o.chainK);
   lap('clusters');
 
-  const engine = createPiiEngine({ compatBlueprint: o.compat });
+  const engine = createPiiEngine({ compatBlueprint: o.compat, thresholds: o.piiThresholds });
   const hash = settingsHash({
     v: THREADS_STAGE_VERSION,
     fingerprint,
@@ -256,6 +274,7 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
     userOrder: settingsHash(userOrder),
     chainClusters: o.scope === 'same-cluster' ? settingsHash(parts.byK.get(chainK)!) : null,
     pii: engine.entities,
+    piiThresholds: o.piiThresholds ?? {},
   });
   const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities };
   const done = await finishedStage<{ skipped: Record<string, number> }>(store, 'threads', hash);
@@ -278,6 +297,17 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
   await saveThreads(store, hash, threads, { skipped });
   lap('store threads');
   return { ...base, threads, skipped, reused: false };
+}
+
+/**
+ * The audit reads texts with lower thresholds than the scrubber (AUDIT_THRESHOLDS): a contact detail the scrubber
+ * judged too uncertain to remove stops the build. The way out is to scrub it.
+ */
+function leakHint(leaks: readonly Leak[], compat: boolean): string {
+  const kinds = new Set(leaks.map((l) => l.kind));
+  const types = [['phone', 'PHONE_NUMBER'], ['email', 'EMAIL_ADDRESS'], ['handle', 'USERNAME']].filter(([k]) => kinds.has(k as Leak['kind'])).map(([, t]) => t);
+  if (compat || types.length === 0) return '';
+  return `\nif these are texts the scrubber judged too uncertain to remove, lower its threshold, e.g. ${types.map((t) => `--pii-threshold ${t}=${AUDIT_THRESHOLDS[t]}`).join(' ')}`;
 }
 
 function loadSecretOrFail(o: BuildOptions): string {

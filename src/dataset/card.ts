@@ -8,12 +8,12 @@ import { configName, processedDir } from './write-release.ts';
 export function renderCard(m: ReleaseManifest): string {
   const s = m.settings;
   const out: string[] = ['---', 'pretty_name: simpact persona dataset', 'license: other', 'task_categories:', '- text-generation', 'tags:', '- social-media', '- bluesky', '- personas', '- blueprint'];
-  if (m.settings.parquet) {
-    out.push('configs:');
-    for (const p of m.counts.partitions) {
-      out.push(`- config_name: ${configName(p.k)}`, '  data_files:');
-      for (const split of SPLITS) out.push(`  - split: ${split}`, `    path: data/${configName(p.k)}/${split}.parquet`);
-    }
+  // One config per K; its split files are Parquet, or JSONL with --no-parquet (the same lines as the cluster files).
+  const dataExt = s.parquet ? 'parquet' : 'jsonl';
+  out.push('configs:');
+  for (const p of m.counts.partitions) {
+    out.push(`- config_name: ${configName(p.k)}`, '  data_files:');
+    for (const split of SPLITS) out.push(`  - split: ${split}`, `    path: data/${configName(p.k)}/${split}.${dataExt}`);
   }
   out.push('---', '', '# simpact persona dataset', '');
   out.push(
@@ -34,6 +34,7 @@ export function renderCard(m: ReleaseManifest): string {
     '| `splits/{K}_clusters/{train,validation,test}.jsonl` | the split of every thread: `{"cluster_id": c, "line": i}` = 0-based line i of `cluster_c.jsonl` |',
   );
   if (s.parquet) out.push('| `data/{K}_clusters/{split}.parquet` | the same threads as Parquet (zstd), columns `thread`, `cluster_id` |');
+  else out.push('| `data/{K}_clusters/{split}.jsonl` | the same threads per split, the lines of the cluster files (the configs above point here) |');
   if (s.embedder) {
     out.push(
       '| `diagnostics/clustering.json`, `diagnostics/clusters-k{K}.json` | per K: sizes, inertia, sampled silhouette, top TF-IDF terms, medoid posts (PII-scrubbed), action mix, 2-D PCA points |',
@@ -42,7 +43,7 @@ export function renderCard(m: ReleaseManifest): string {
   }
   out.push('| `release.json` | counts, settings, seeds, simpact version, input fingerprint (the completion marker) |', '');
   out.push(
-    'Message keys, in order: `relative_integer_time` (global rank of the message instance by time), `text` (PII-scrubbed),',
+    `Message keys, in order: \`relative_integer_time\` (${timeMeaning(s.time)}), \`text\` (PII-scrubbed),`,
     '`actions` (last message only), `user_id` (a per-thread pseudonym: the same user has the same id within a thread and',
     'unrelated ids across threads).',
     '',
@@ -89,19 +90,20 @@ export function renderCard(m: ReleaseManifest): string {
     '## Settings',
     '',
     `- mode: ${s.compat ? 'reference-compatible (`--compat blueprint`)' : 'default (reference bugs fixed; see docs/reference-differences.md)'}`,
-    `- conversation scope: ${s.scope}${s.scope === 'same-cluster' ? ` (trees only link users of one cluster of K=${s.chainK}; every K re-splits those threads by the acting user's cluster)` : ''}`,
+    `- conversation scope: ${s.scope}${s.scope === 'same-cluster' ? ` (trees only link users of one cluster of K=${s.chainK}; every K re-splits those threads by the acting user's cluster)` : ' (trees may link every retained user, i.e. every user that passes the filters)'}`,
     `- K: ${s.ks.join(', ')}; clustering: ${s.clustering}`,
     ...(s.embedder
       ? [`- embedder: \`${s.embedder.id}\` (${s.embedder.dim} dimensions); settings: \`${JSON.stringify(s.embedder.settings)}\``]
       : []),
     `- languages: ${s.languages === 'blueprint' ? 'langs exactly ["en"] (BluePrint)' : s.languages.join(', ')}; keywords: ${s.keywords}; users need ≥ ${s.minPosts} matching posts+replies`,
+    `- time: \`${s.time}\` (${timeMeaning(s.time)})`,
     `- seeds: split ${m.seeds.split}${m.seeds.clustering === null ? '' : `, clustering ${m.seeds.clustering}`}`,
     `- input fingerprint: \`${m.inputFingerprint}\``,
     '',
     '## Privacy measures',
     '',
     `- PII scrubbed from every text (${s.pii.mode}): ${s.pii.entities.map((e) => `\`<${e}>\``).join(', ')}.`,
-    '- Absolute times removed: only `relative_integer_time`, the rank of each message instance in a global time order.',
+    `- Absolute times removed: only \`relative_integer_time\`, ${timeMeaning(s.time)} (time setting \`${s.time}\`).`,
     `- User ids are per-thread pseudonyms (${s.pseudonyms === 'hmac' ? 'HMAC-SHA256 keyed by a secret' : 'SHA-256 of DID, thread and secret, as the reference'}); no DID, handle, URI, record key or timestamp is released.`,
     `- ${s.optOutList ? 'An opt-out list was applied: every thread with a message by an opted-out user was removed.' : 'No opt-out list was given.'}`,
     '- Quoted-record references, facets, embeds, langs and profiles are dropped.',
@@ -109,6 +111,15 @@ export function renderCard(m: ReleaseManifest): string {
     '',
   );
   return out.join('\n');
+}
+
+/** What `relative_integer_time` holds under a time setting (`relative_integer_time` or `bucket:<n><unit>`). */
+export function timeMeaning(time: string): string {
+  const b = /^bucket:(\d+)(mo|m|h|d|w)$/.exec(time);
+  if (!b) return 'the global rank of the message instance by time';
+  const unit = { m: 'minute', h: 'hour', d: 'day', w: 'week (Monday to Sunday)', mo: 'calendar month' }[b[2] as 'm' | 'h' | 'd' | 'w' | 'mo'];
+  const width = b[1] === '1' ? `${unit}` : `${b[1]}-${unit.split(' ')[0]} block`;
+  return `the index of the message's UTC ${width}, counted from the earliest message's (0-based; messages in one bucket share it)`;
 }
 
 function pct(x: number): string {

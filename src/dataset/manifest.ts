@@ -38,9 +38,10 @@ export interface ReleaseSettings {
   keywords: string;
   minPosts: number;
   split: { train: number; validation: number; test: number };
-  pii: { entities: string[]; mode: string };
+  pii: { entities: string[]; mode: string; thresholds?: Record<string, number> };
   pseudonyms: 'hmac' | 'blueprint';
-  time: 'relative_integer_time';
+  /** What `relative_integer_time` holds: `relative_integer_time` (the global rank) or `bucket:<n><unit>` (bucket indices). */
+  time: string;
   optOutList: boolean;
   parquet: boolean;
 }

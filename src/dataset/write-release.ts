@@ -1,8 +1,8 @@
 // Writes the release files of every K: the reference layout `processed_{K}_clusters/cluster_{id}.jsonl` (one thread
 // per line, the cluster of the acting user), split references `splits/{K}_clusters/{split}.jsonl`
-// (`{"cluster_id": c, "line": i}`: 0-based line i of cluster_c.jsonl) and Parquet copies per split
-// `data/{K}_clusters/{split}.parquet`.
-import { mkdirSync, rmSync } from 'node:fs';
+// (`{"cluster_id": c, "line": i}`: 0-based line i of cluster_c.jsonl) and copies of the threads per split,
+// `data/{K}_clusters/{split}.parquet`, or `data/{K}_clusters/{split}.jsonl` (the same lines) without Parquet.
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionKey } from '../bluesky/actions.ts';
 import { releaseLine } from './format.ts';
@@ -81,9 +81,10 @@ export async function writeReleaseFiles(
       st.threads += list.length;
     }
     for (const f of [...full, ...refs]) f.close();
-    if (toParquet) {
-      mkdirSync(join(dir, 'data', configName(k)), { recursive: true });
-      for (const s of SPLITS) await toParquet([join(work, `${s}.jsonl`)], join(dir, 'data', configName(k), `${s}.parquet`));
+    mkdirSync(join(dir, 'data', configName(k)), { recursive: true });
+    for (const s of SPLITS) {
+      if (toParquet) await toParquet([join(work, `${s}.jsonl`)], join(dir, 'data', configName(k), `${s}.parquet`));
+      else renameSync(join(work, `${s}.jsonl`), join(dir, 'data', configName(k), `${s}.jsonl`));
     }
     stats.push(st);
   }

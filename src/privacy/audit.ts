@@ -37,7 +37,6 @@ export interface AuditReport {
 }
 
 const TEXT_EXT = new Set(['.jsonl', '.ndjson', '.json', '.md', '.csv', '.tsv', '.txt', '.html', '.htm', '.yaml', '.yml', '.toml', '.svg', '.xml']);
-const JSON_EXT = new Set(['.jsonl', '.ndjson', '.json']);
 
 export async function auditRelease(dir: string, opts: AuditOptions = {}): Promise<Leak[]> {
   return (await auditReleaseReport(dir, opts)).leaks;
@@ -50,18 +49,20 @@ export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): 
     const file = relative(dir, path);
     const compression = /\.(gz|zst)$/i.exec(path)?.[1].toLowerCase();
     const ext = extname(compression ? path.slice(0, -compression.length - 1) : path).toLowerCase();
+    const mode = ext === '.parquet' ? 'json-lines' : scanModeOf(ext);
+    scanner.startFile(mode);
     if (compression && TEXT_EXT.has(ext)) {
       let line = 0;
       const rl = createInterface({ input: decompressed(path, compression), crlfDelay: Infinity });
-      for await (const text of rl) scanner.scan(text, JSON_EXT.has(ext), file, ++line, report.leaks);
+      for await (const text of rl) scanner.scan(text, mode, file, ++line, report.leaks);
     } else if (ext === '.parquet') {
       const { parquetRowsAsJson } = await import('../store/privacy.ts');
       let line = 0;
-      for await (const row of parquetRowsAsJson(path)) scanner.scan(row, true, file, ++line, report.leaks);
+      for await (const row of parquetRowsAsJson(path)) scanner.scan(row, mode, file, ++line, report.leaks);
     } else if (TEXT_EXT.has(ext) || (!ext && !looksBinary(path))) {
       let line = 0;
       const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-      for await (const text of rl) scanner.scan(text, JSON_EXT.has(ext), file, ++line, report.leaks);
+      for await (const text of rl) scanner.scan(text, mode, file, ++line, report.leaks);
     } else {
       report.skipped.push({ file, reason: `not a text or Parquet file (${ext || 'binary'})` });
       continue;
@@ -107,6 +108,10 @@ const PATTERNS: [LeakKind, RegExp][] = [
   ['did', /\bdid:(?:plc|web):[A-Za-z0-9._:%-]*[A-Za-z0-9]/g],
   ['at-uri', /\bat:\/\/[^\s"'<>\\]+/g],
   ['handle', /(?<![A-Za-z0-9_.@/-])@?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+bsky\.social\b/gi],
+];
+
+/** Raw timestamps written as dates (the epoch integers follow below). */
+const TIME_PATTERNS: [LeakKind, RegExp][] = [
   ['iso-date', /(?<![0-9A-Za-z])(?:19[7-9]\d|20\d\d|21\d\d)-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?![0-9])/g],
   ['iso-date', /(?<![0-9A-Za-z])(?:20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])T\d{4,6}Z?(?![0-9A-Za-z])/g],
 ];
@@ -126,20 +131,57 @@ const STANDARD_ALLOW: RegExp[] = [/^https?:\/\/www\.w3\.org\/(?:2000\/svg|1999\/
 
 const ENGINE_KINDS: Record<string, LeakKind> = { EMAIL_ADDRESS: 'email', URL: 'url', PHONE_NUMBER: 'phone', USERNAME: 'handle' };
 
+/**
+ * The audit's own score thresholds, below the scrubber's (0.5), so that it catches what the scrubber lets through as
+ * too uncertain: a bare digit run valid as a phone number (0.4), a number only "possible" in its plan (0.45). URLs
+ * stay at 0.5: the candidates below it are file names and words joined by a full stop (`README.md`, `this.is`),
+ * which name no one.
+ */
+export const AUDIT_THRESHOLDS: Readonly<Record<string, number>> = { EMAIL_ADDRESS: 0.3, USERNAME: 0.3, PHONE_NUMBER: 0.3, URL: 0.5 };
+
+/** Redaction placeholders of every operator but `mask`: `<TYPE>` and `<TYPE:16 hex>` (hash). */
+const PLACEHOLDER_RE = /^<[A-Z_]+(?::[0-9a-f]{16})?>$/;
+
+/**
+ * JSON keys whose string values are prose written by users (post texts, and the medoid posts and top terms of the
+ * cluster diagnostics). A date or a long number inside them is content, not a leaked event time: the raw-timestamp
+ * patterns skip them (every other check still reads them).
+ */
+export const PROSE_KEYS: ReadonlySet<string> = new Set(['text', 'medoidPosts', 'topTerms']);
+
+/**
+ * How a file's lines are read: `text` (the whole line is checked for everything), `json-lines` (each line is one JSON
+ * value; prose values are exempt from the timestamp patterns), `json-document` (one JSON document over many lines,
+ * e.g. pretty-printed: the same, with the nesting carried from line to line).
+ */
+export type ScanMode = 'text' | 'json-lines' | 'json-document';
+
+function scanModeOf(ext: string): ScanMode {
+  if (ext === '.jsonl' || ext === '.ndjson') return 'json-lines';
+  if (ext === '.json') return 'json-document';
+  return 'text';
+}
+
 class LineScanner {
   private readonly engine: PiiEngine;
   private readonly secrets: string[];
   private readonly needles: string[];
   private readonly allow: RegExp[];
+  private doc: JsonProse | null = null;
 
   constructor(opts: AuditOptions) {
-    this.engine = createPiiEngine({ entities: Object.keys(ENGINE_KINDS) });
+    this.engine = createPiiEngine({ entities: Object.keys(ENGINE_KINDS), thresholds: AUDIT_THRESHOLDS });
     this.secrets = opts.secret ? secretForms(opts.secret) : [];
     this.needles = (opts.extraNeedles ?? []).filter((n) => n.length >= 3);
     this.allow = [...STANDARD_ALLOW, ...(opts.allow ?? [])];
   }
 
-  scan(line: string, isJson: boolean, file: string, lineNo: number, out: Leak[]): void {
+  /** Called before the first line of every file. */
+  startFile(mode: ScanMode): void {
+    this.doc = mode === 'json-document' ? new JsonProse() : null;
+  }
+
+  scan(line: string, mode: ScanMode, file: string, lineNo: number, out: Leak[]): void {
     const seen = new Set<string>();
     const add = (kind: LeakKind, value: string) => {
       if (kind !== 'secret' && kind !== 'needle' && this.allow.some((re) => re.test(value))) return;
@@ -152,18 +194,75 @@ class LineScanner {
     for (const s of this.secrets) if (line.includes(s)) add('secret', s);
     for (const n of this.needles) if (line.includes(n)) add('needle', n);
     for (const [kind, re] of PATTERNS) for (const m of line.matchAll(re)) add(kind, m[0]);
+
+    // Raw timestamps: anywhere in a text file; in JSON everywhere but inside prose values (see PROSE_KEYS).
+    let times: { kind: LeakKind; start: number; value: string }[] | null = null;
+    for (const [kind, re] of TIME_PATTERNS) for (const m of line.matchAll(re)) (times ??= []).push({ kind, start: m.index, value: m[0] });
     for (const m of line.matchAll(NUMBER_RE)) {
       const v = Number(m[0]);
-      for (const [kind, lo, hi] of EPOCH_RANGES) if (v >= lo && v < hi) add(kind, m[0]);
+      for (const [kind, lo, hi] of EPOCH_RANGES) if (v >= lo && v < hi) (times ??= []).push({ kind, start: m.index, value: m[0] });
     }
-    for (const segment of textSegments(line, isJson)) {
+    // A JSON document is followed on every line (to know the nesting); a JSON line only when it has a candidate.
+    const prose = this.doc ? this.doc.spans(line) : mode === 'json-lines' && times ? new JsonProse().spans(line) : null;
+    if (times) for (const t of times) if (!prose || !insideSpan(prose, t.start, t.start + t.value.length)) add(t.kind, t.value);
+
+    for (const segment of textSegments(line, mode !== 'text')) {
       for (const e of this.engine.analyze(segment)) {
         const value = segment.slice(e.start, e.end);
         // Redaction placeholders and bsky handles (reported above) are not new leaks.
-        if (/^<[A-Z_]+>$/.test(value) || /\.bsky\.social$/i.test(value)) continue;
+        if (PLACEHOLDER_RE.test(value) || /\.bsky\.social$/i.test(value)) continue;
         add(ENGINE_KINDS[e.type], value);
       }
     }
+  }
+}
+
+/** Whether [start, end) lies inside one of the spans (a flat list of start, end pairs). */
+function insideSpan(spans: readonly number[], start: number, end: number): boolean {
+  for (let i = 0; i < spans.length; i += 2) if (start >= spans[i] && end <= spans[i + 1]) return true;
+  return false;
+}
+
+const JSON_TOKEN_RE = /"((?:[^"\\]|\\.)*)(")?|[{}[\]:,]/g;
+
+/**
+ * A minimal JSON structure follower: for each line it returns the spans of string values that belong to a prose key
+ * (the string's content, without quotes), carrying the nesting across lines. A value inside an array belongs to the
+ * key the array belongs to. Malformed input only ever makes less prose (an unterminated string is not prose), so the
+ * audit stays strict where the structure is unclear.
+ */
+export class JsonProse {
+  private readonly stack: { array: boolean; key: string | null; expectKey: boolean }[] = [];
+
+  spans(line: string): number[] {
+    const out: number[] = [];
+    for (const m of line.matchAll(JSON_TOKEN_RE)) {
+      const top = this.stack[this.stack.length - 1];
+      const tok = m[0];
+      if (tok === '{') this.stack.push({ array: false, key: null, expectKey: true });
+      else if (tok === '[') this.stack.push({ array: true, key: top ? top.key : null, expectKey: false });
+      else if (tok === '}' || tok === ']') this.stack.pop();
+      else if (tok === ',') {
+        if (top && !top.array) top.expectKey = true;
+      } else if (tok === ':') {
+        if (top && !top.array) top.expectKey = false;
+      } else if (top && !top.array && top.expectKey) {
+        top.key = m[2] === undefined ? null : decodeKey(m[1]);
+        top.expectKey = false;
+      } else if (m[2] !== undefined && top?.key != null && PROSE_KEYS.has(top.key)) {
+        out.push(m.index + 1, m.index + tok.length - 1);
+      }
+    }
+    return out;
+  }
+}
+
+function decodeKey(raw: string): string | null {
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return null;
   }
 }
 

@@ -1,5 +1,5 @@
-// `simpact pii`: JSONL in, one JSONL result per input line out. Lines that are not {"text": string} objects get an
-// {"error", "line"} object in their place, so output lines stay aligned with input lines.
+// `simpact pii`: JSONL in, one JSONL result per input line out. Lines that are not {"text": string} objects, blank
+// lines included, get an {"error", "line"} object in their place, so output line n always answers input line n.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { createPiiEngine, resolveEntityNames, type PiiOperator } from './pii/engine.ts';
@@ -25,7 +25,7 @@ export function parseThresholds(specs: readonly string[]): Record<string, number
   return out;
 }
 
-/** Runs the command over `input`; returns the number of bad input lines. */
+/** Runs the command over `input`; returns the number of bad input lines (blank lines count as bad). */
 export async function runPiiCommand(input: Readable, output: Writable, opts: PiiCommandOptions): Promise<number> {
   const operator = opts.operator ?? 'replace';
   const engine = createPiiEngine({
@@ -47,16 +47,18 @@ export async function runPiiCommand(input: Readable, output: Writable, opts: Pii
   const rl = createInterface({ input, crlfDelay: Infinity });
   for await (const line of rl) {
     lineNo++;
-    if (line.trim() === '') continue;
     let text: unknown;
-    try {
-      text = (JSON.parse(line) as { text?: unknown })?.text;
-    } catch {
-      text = undefined;
+    const blank = line.trim() === '';
+    if (!blank) {
+      try {
+        text = (JSON.parse(line) as { text?: unknown })?.text;
+      } catch {
+        text = undefined;
+      }
     }
     if (typeof text !== 'string') {
       bad++;
-      buffer += `${JSON.stringify({ error: 'expected a JSON object with a string "text"', line: lineNo })}\n`;
+      buffer += `${JSON.stringify({ error: blank ? 'blank line' : 'expected a JSON object with a string "text"', line: lineNo })}\n`;
     } else {
       const { redacted, entities } = engine.redact(text);
       buffer += `${JSON.stringify({ text, redacted, entities: entities.map(({ type, start, end, score }) => ({ type, start, end, score })) })}\n`;

@@ -1,5 +1,6 @@
-// All threads of a filtered activity: conversation threads per group, then action threads per group, the order in
-// which the reference writes its cluster files (groups are taken in ascending cluster id).
+// All threads of a filtered activity. `same-cluster` scope: conversation threads per group, then action threads per
+// group, the order in which the reference writes its cluster files (groups are taken in ascending cluster id).
+// `all` scope: every conversation thread, then every action thread, in user order, whatever the clusters are.
 import type { Activity } from '../bluesky/activity.ts';
 import { buildActionThreads, indexTargets, indexUserActions } from './action-threads.ts';
 import { buildConversationThreads } from './conversation.ts';
@@ -9,7 +10,10 @@ import { indexUserPosts, usersInFirstSeenOrder } from './user-index.ts';
 
 export interface BuildThreadsOptions {
   compat: boolean;
-  /** `same-cluster` (the reference): a conversation only links posts of users in one cluster. `all`: every retained user. */
+  /**
+   * `same-cluster` (the reference): a conversation only links posts of users in one cluster. `all`: a conversation
+   * may link every retained user (the users that pass the filters, not every collected one).
+   */
   scope: ThreadScope;
   /**
    * Users in the order the reference visits them (first event seen, including events the filters later drop);
@@ -25,7 +29,10 @@ export interface BuiltThreads {
 
 /**
  * `clusterOf` maps every retained user to the cluster that groups its conversations (the base K); users absent
- * from it are not retained. Threads come out grouped by cluster, in ascending cluster id.
+ * from it are not retained. In `same-cluster` scope threads come out grouped by cluster, in ascending cluster id. In
+ * `all` scope the clusters play no part: the threads and their order depend only on the activity and the user
+ * order, so that threads stored by an earlier build can be reused after a change of clustering and still give the
+ * release a fresh build would (the order fixes the tie order of ranks and the line order of the cluster files).
  */
 export function buildThreads(activity: Activity, clusterOf: ReadonlyMap<string, number>, opts: BuildThreadsOptions): BuiltThreads {
   const retained = new Set(clusterOf.keys());
@@ -48,11 +55,15 @@ export function buildThreads(activity: Activity, clusterOf: ReadonlyMap<string, 
   const add = (more: Thread[]) => {
     for (const t of more) threads.push(t);
   };
-  if (opts.scope === 'all') add(buildConversationThreads(ordered, postsByUser, topts));
-  for (const c of clusterIds) {
-    const users = groups.get(c)!;
-    if (opts.scope === 'same-cluster') add(buildConversationThreads(users, postsByUser, topts));
-    add(buildActionThreads(users, actionsByUser, postsByUser, targets, topts, skipped));
+  if (opts.scope === 'all') {
+    add(buildConversationThreads(ordered, postsByUser, topts));
+    add(buildActionThreads(ordered, actionsByUser, postsByUser, targets, topts, skipped));
+  } else {
+    for (const c of clusterIds) {
+      const users = groups.get(c)!;
+      add(buildConversationThreads(users, postsByUser, topts));
+      add(buildActionThreads(users, actionsByUser, postsByUser, targets, topts, skipped));
+    }
   }
   return { threads: dropTextless(threads, skipped), skipped };
 }

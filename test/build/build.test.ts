@@ -1,5 +1,7 @@
 // End to end: ingest real fixtures plus a small generated input, build a release with two partitions, check its
-// format, splits, Parquet copies and audit, the re-run reuse, and the failure modes.
+// format, splits, Parquet copies and audit, the re-run reuse, and the failure modes. The real captures' users have
+// one post each, so with --min-posts 2 the threads here come from the generated events; real texts reaching a
+// release are checked in real-data.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -19,6 +21,8 @@ import { silentLogger } from '../../src/util/log.ts';
 let dir: string;
 let keyFile: string;
 const FIXTURES = ['fixtures/jetstream-v1-capture/expected_v1.jsonl', 'fixtures/blueprint-examples/expected_input_format_examples.json'];
+/** Real post texts in a made-up structure (fixtures/real-text-threads/PROVENANCE.md). */
+const REAL_TEXT = 'fixtures/real-text-threads/events.jsonl';
 
 /** Two partitions without the clustering stage: K=1, and K=3 by a hash of the DID. */
 async function hashClusters(users: Set<string>): Promise<ClusterPartitions> {
@@ -141,6 +145,32 @@ test('compat mode: needs the secret; drops quote text; a text the reference does
   try {
     const out = join(dir, 'compat');
     await assert.rejects(runBuild(store, options(out, { compat: true, secretFile: join(dir, 'missing'), inputs: FIXTURES })), (e: unknown) => e instanceof BuildError && e.kind === 'usage' && /compat mode needs/.test(e.message));
+
+    // Quote text: the reference drops it at release (rebuild_chains.py); the default keeps it. The fixture's one
+    // quote (real text) is by another user of a post in the file.
+    const quoteText = readFileSync(REAL_TEXT, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.commit.record.embed)!.commit.record.text as string;
+    const quoteOf = (release: string) => {
+      const found: Record<string, unknown>[][] = [];
+      for (const f of readdirSync(join(release, 'processed_1_clusters'))) {
+        for (const line of readFileSync(join(release, 'processed_1_clusters', f), 'utf8').split('\n').filter(Boolean)) {
+          const thread = (JSON.parse(line) as { thread: Record<string, unknown>[] }).thread;
+          if ((thread[thread.length - 1].actions as Record<string, boolean> | undefined)?.quote) found.push(thread);
+        }
+      }
+      assert.equal(found.length, 1, 'one quote thread');
+      return found[0];
+    };
+    const compatOut = join(dir, 'compat-quote');
+    await runBuild(store, options(compatOut, { compat: true, inputs: [REAL_TEXT], ks: [1], chainK: 1 }));
+    const compatQuote = quoteOf(compatOut);
+    assert.deepEqual(Object.keys(compatQuote[1]), ['relative_integer_time', 'actions', 'user_id'], 'compat: the quote message has no text');
+    assert.ok(!readFileSync(join(compatOut, 'processed_1_clusters', 'cluster_0.jsonl'), 'utf8').includes(quoteText.slice(0, 40)));
+    const defaultOut = join(dir, 'default-quote');
+    await runBuild(store, options(defaultOut, { inputs: [REAL_TEXT], ks: [1], chainK: 1 }));
+    const defaultQuote = quoteOf(defaultOut);
+    assert.deepEqual(Object.keys(defaultQuote[1]), ['relative_integer_time', 'text', 'actions', 'user_id']);
+    assert.equal(defaultQuote[1].text, quoteText, 'default: the quote text is kept');
+    assert.equal(defaultQuote[0].text, compatQuote[0].text, 'both show the quoted post as context');
     const leaky = join(dir, 'leaky.jsonl');
     const ev = (rkey: string, text: string, t: number) =>
       JSON.stringify({ did: 'did:plc:leakyuser000000000000000', time_us: 1740000000000000 + t, kind: 'commit', commit: { rev: `r${t}`, operation: 'create', collection: 'app.bsky.feed.post', rkey, record: { $type: 'app.bsky.feed.post', text, langs: ['en'], createdAt: '2025-03-01T00:00:00Z' }, cid: 'bafy' } });

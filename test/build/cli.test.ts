@@ -54,3 +54,19 @@ test('generate creates missing folders (the demo on a fresh clone); a missing in
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('build --time: bucket with --compat and an unknown spec are usage errors (exit 2) with a message', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-build-cli-'));
+  try {
+    const env = { SIMPACT_SECRET: 'cli-test-secret-0123456789' };
+    const compat = simpact(['--db', join(dir, 's.duckdb'), 'build', '--out', join(dir, 'rel'), '--k', '1', '--compat', 'blueprint', '--time', 'bucket:1h'], env);
+    assert.equal(compat.status, 2, compat.stderr);
+    assert.match(compat.stderr, /--time bucket:1h: the reference has only the rank \(relative_integer_time\)/);
+    const bad = simpact(['--db', join(dir, 's.duckdb'), 'build', '--out', join(dir, 'rel'), '--k', '1', '--time', 'hourly'], env);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /--time "hourly": expected "rank" or "bucket:<n><unit>"/);
+    assert.ok(!existsSync(join(dir, 'rel')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { auditRelease, auditReleaseReport, pseudonymizeThread } from '../../src/privacy/index.ts';
+import { AUDIT_THRESHOLDS, JsonProse, PII_DEFAULT_THRESHOLD, auditRelease, auditReleaseReport, createPiiEngine, pseudonymizeThread } from '../../src/privacy/index.ts';
 import { pythonJsonDumps } from '../../src/util/python-json.ts';
 
 const SECRET = 'c2VjcmV0LWZvci10aGUtYXVkaXQtdGVzdC0xMjM0NTY=';
@@ -130,3 +130,98 @@ test('zstd-compressed text files are scanned too (a raw Jetstream capture is ful
   assert.ok(leaks.some((l) => l.kind === 'epoch-us'));
 });
 
+
+// Issue 3 (gap 1): a date or a long number a user wrote is content; a raw event time in a structured field is a leak.
+test('dates and long numbers inside text values are content; the same outside text (a time field, a bare number, a key) are leaks', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const prose = [
+    'Election Day is 2025-11-04. Polls close at 8pm, see you 2025-11-04T20:00!',
+    'The debt ceiling talk: $1000000000000 is a trillion. Order no. 1740973563121964 never arrived.',
+    'Compact stamp 20251104T2000Z in a screenshot caption',
+  ];
+  const ids = pseudonymizeThread(prose.map((text, i) => ({ did: DID, relative_integer_time: i, text })), SECRET, 'hmac');
+  const clean = prose.map((text, i) => pythonJsonDumps({ thread: [{ relative_integer_time: i, text, user_id: ids[i] }], cluster_id: 0 }));
+  mkdirSync(join(dir, 'processed_1_clusters'));
+  writeFileSync(join(dir, 'processed_1_clusters', 'cluster_0.jsonl'), `${clean.join('\n')}\n`);
+  // Pretty-printed diagnostics: medoid posts and top terms are prose too, across lines.
+  writeFileSync(
+    join(dir, 'clusters-k2.json'),
+    `${JSON.stringify({ k: 2, clusters: [{ id: 0, topTerms: ['2025-11-04', '1000000000000'], medoidPosts: ['vote on 2025-11-04', 'a $1000000000000 bill'] }] }, null, 2)}\n`,
+  );
+  assert.deepEqual((await auditReleaseReport(dir, { secret: SECRET })).leaks, [], 'prose dates and numbers are not leaks');
+
+  const f = join('processed_1_clusters', 'cluster_1.jsonl');
+  const leaky = [
+    pythonJsonDumps({ thread: [{ relative_integer_time: 1740973563121964, text: 'fine', user_id: ids[0] }], cluster_id: 0 }),
+    pythonJsonDumps({ thread: [{ relative_integer_time: 3, text: 'fine', user_id: ids[0], time_us: 1740973563121964 }], cluster_id: 0 }),
+    pythonJsonDumps({ thread: [{ relative_integer_time: 3, text: 'fine', created_at: '2025-03-03T03:46:02.223Z' }], cluster_id: 0 }),
+    pythonJsonDumps({ thread: [{ relative_integer_time: 3, text: 'fine', time: '1740973563121' }], cluster_id: 0 }),
+    pythonJsonDumps({ '2025-03-03': [{ text: 'a date as a key' }] }),
+    pythonJsonDumps({ thread: [{ text: ['nested', { when: '2025-03-03' }] }] }),
+    '{"thread": [{"text": "an unterminated string 2025-03-03',
+  ];
+  writeFileSync(join(dir, 'processed_1_clusters', 'cluster_1.jsonl'), `${leaky.join('\n')}\n`);
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ medoidPosts: ['ok 2025-11-04'], run: { started: '2025-03-03T03:46:02Z', texts: ['2025-11-04'] } }, null, 2)}\n`);
+  const got = (await auditReleaseReport(dir, { secret: SECRET })).leaks.map((l) => `${l.file}:${l.line} ${l.kind}`);
+  assert.deepEqual(got.sort(), [
+    `${f}:1 epoch-us`,
+    `${f}:2 epoch-us`,
+    `${f}:3 iso-date`,
+    `${f}:4 epoch-ms`,
+    `${f}:5 iso-date`,
+    `${f}:6 iso-date`,
+    `${f}:7 iso-date`,
+    'summary.json:6 iso-date',
+    'summary.json:8 iso-date',
+  ].sort());
+});
+
+test('JsonProse: prose spans follow keys through nesting, arrays and lines; keys and other values are never prose', () => {
+  const spans = (lines: string[]) => {
+    const p = new JsonProse();
+    return lines.map((l) => {
+      const s = p.spans(l);
+      const out: string[] = [];
+      for (let i = 0; i < s.length; i += 2) out.push(l.slice(s[i], s[i + 1]));
+      return out;
+    });
+  };
+  assert.deepEqual(spans(['{"text": "a", "user_id": "b", "t\\u0065xt": "c", "thread": [{"text": "d"}, "e"], "text2": "f"}']), [['a', 'c', 'd']]);
+  assert.deepEqual(spans(['{', '  "medoidPosts": [', '    "x, \\"quoted\\"",', '    "y"', '  ],', '  "other": "z",', '  "text":', '    "w"', '}']), [
+    [],
+    [],
+    ['x, \\"quoted\\"'],
+    ['y'],
+    [],
+    [],
+    [],
+    ['w'],
+    [],
+  ]);
+  assert.deepEqual(spans(['["text", "not prose"]', '"text"']), [[], []]);
+});
+
+// Issue 3 (gap 5): the audit is stricter than the scrubber.
+test('the audit catches what the scrubber judges too uncertain (a bare phone number), and not placeholders or pseudonyms', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const text = 'new office line 4155552671 from monday';
+  const scrubbed = createPiiEngine().redact(text).redacted;
+  assert.equal(scrubbed, text, 'the scrubber keeps a bare digit run (score 0.4 < 0.5)');
+  assert.equal(AUDIT_THRESHOLDS.PHONE_NUMBER < PII_DEFAULT_THRESHOLD, true);
+  const ids = pseudonymizeThread([{ did: DID, relative_integer_time: 4155552671, text }], SECRET, 'hmac');
+  writeFileSync(join(dir, 'a.jsonl'), `${pythonJsonDumps({ thread: [{ relative_integer_time: 7, text: scrubbed, user_id: ids[0] }], cluster_id: 0 })}\n`);
+  const leaks = await auditRelease(dir, { secret: SECRET });
+  assert.deepEqual(leaks.map((l) => `${l.file}:${l.line} ${l.kind}`), ['a.jsonl:1 phone']);
+
+  // Placeholders of every operator, digit-heavy pseudonyms, relative times and prices stay clean at the lower thresholds.
+  const hashed = createPiiEngine({ operator: 'hash', hashKey: Buffer.from(SECRET) }).redact('mail jane@example.org or call +1 202-456-1111').redacted;
+  assert.match(hashed, /^mail <EMAIL_ADDRESS:[0-9a-f]{16}> or call <PHONE_NUMBER:[0-9a-f]{16}>$/);
+  const lines = [
+    { relative_integer_time: 4155552671, text: hashed, user_id: `4155552671${'a'.repeat(54)}` },
+    { relative_integer_time: 20245678, text: '@<USERNAME> <PHONE_NUMBER> <URL> <EMAIL_ADDRESS> v10.2.3 $4,155,552,671 score 3-2', user_id: `${'1'.repeat(63)}f` },
+  ];
+  writeFileSync(join(dir, 'a.jsonl'), `${lines.map((m) => pythonJsonDumps({ thread: [m], cluster_id: 0 })).join('\n')}\n`);
+  assert.deepEqual(await auditRelease(dir, { secret: SECRET }), []);
+});

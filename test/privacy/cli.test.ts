@@ -35,7 +35,7 @@ async function piiInProcess(lines: string[], opts: Parameters<typeof runPiiComma
   return { bad, out: Buffer.concat(chunks).toString('utf8') };
 }
 
-test('simpact pii: one JSONL line per input, JS string indices, bad lines reported in place, exit 1', () => {
+test('simpact pii: one JSONL line per input line, JS string indices, bad and blank lines reported in place, exit 1', () => {
   const input = [
     JSON.stringify({ text: '東京 😀 mail jane@example.com, call +1 202-456-1111' }),
     'not json',
@@ -46,15 +46,28 @@ test('simpact pii: one JSONL line per input, JS string indices, bad lines report
   const r = simpact(['pii'], input);
   assert.equal(r.code, 1, r.stderr);
   const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.equal(out.length, 4);
+  assert.equal(out.length, 5, 'a blank line gets its own output line');
   assert.equal(out[0].redacted, '東京 😀 mail <EMAIL_ADDRESS>, call <PHONE_NUMBER>');
   const email = out[0].entities[0];
   assert.deepEqual(Object.keys(email), ['type', 'start', 'end', 'score']);
   assert.equal(out[0].text.slice(email.start, email.end), 'jane@example.com');
   assert.deepEqual(out[1], { error: 'expected a JSON object with a string "text"', line: 2 });
   assert.equal(out[2].redacted, 'thanks @<USERNAME>, see <URL>');
-  assert.deepEqual(out[3], { text: 'nothing here, v2.10.4 and 3-2', redacted: 'nothing here, v2.10.4 and 3-2', entities: [] });
-  assert.match(r.stderr, /1 input line/);
+  assert.deepEqual(out[3], { error: 'blank line', line: 4 });
+  assert.deepEqual(out[4], { text: 'nothing here, v2.10.4 and 3-2', redacted: 'nothing here, v2.10.4 and 3-2', entities: [] });
+  assert.match(r.stderr, /2 input line\(s\) were blank or not/);
+});
+
+test('pii command: output line n answers input line n, blank lines included (whitespace-only, leading, repeated)', async () => {
+  const ok = (t: string) => JSON.stringify({ text: t });
+  const { bad, out } = await piiInProcess(['', ok('mail a@example.com'), '   ', '', ok('plain'), '\t'], {});
+  const lines = out.split('\n');
+  assert.equal(lines.pop(), '', 'output ends with a newline');
+  assert.equal(lines.length, 6);
+  const parsed = lines.map((l) => JSON.parse(l) as { error?: string; line?: number; redacted?: string });
+  assert.deepEqual(parsed.map((p) => p.error ?? p.redacted), ['blank line', 'mail <EMAIL_ADDRESS>', 'blank line', 'blank line', 'plain', 'blank line']);
+  assert.deepEqual(parsed.filter((p) => p.error).map((p) => p.line), [1, 3, 4, 6]);
+  assert.equal(bad, 4);
 });
 
 test('pii command: --entities, --threshold and --operator hash keyed by the secret, which is never printed', async (t) => {

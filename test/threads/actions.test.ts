@@ -96,3 +96,32 @@ test('unresolvable text targets are skipped by reason; compat matches by author 
   // the reference's find_content_by_uri ignores the collection: the feed-generator like resolves to B's post
   assert.deepEqual(compat.threads.filter((t) => t.kind === 'like').map(shape), ['b post > <like>']);
 });
+
+test('all scope: threads and their order do not depend on the clusters (stored threads stay valid after re-clustering)', () => {
+  const C = 'did:plc:cccc';
+  const b = new ActivityBuilder();
+  const pc = b.post(C, 'pc', 1, 'post by C');
+  const pa = b.post(A, 'pa', 2, 'post by A');
+  b.post(B, 'rb', 3, 'B replies to A', { parent: pa });
+  b.action({ key: 'like', did: B, timeUs: 4, subjectUri: pc });
+  b.action({ key: 'like', did: A, timeUs: 5, subjectUri: pc });
+  b.action({ key: 'like', did: C, timeUs: 6, subjectUri: pa });
+  b.action({ key: 'repost', did: A, timeUs: 7, subjectUri: pc });
+  const activity = b.build();
+  const partitions = [new Map([[A, 0], [B, 1], [C, 2]]), new Map([[A, 2], [B, 0], [C, 1]]), new Map([[A, 0], [B, 0], [C, 0]]), new Map([[A, 5], [B, 3], [C, 3]])];
+  const built = partitions.map((p) => buildThreads(activity, p, { compat: false, scope: 'all' }));
+  for (const x of built.slice(1)) assert.deepEqual(x, built[0]);
+  // user order (first seen: C, A, B), conversations first, then action keys in the reference order, users in order
+  assert.deepEqual(built[0].threads.map(shape), [
+    'post by C',
+    'post by A > B replies to A',
+    'post by A > <like>',
+    'post by C > <like>',
+    'post by C > <like>',
+    'post by C > <repost>',
+  ]);
+  assert.deepEqual(built[0].threads.slice(2, 5).map((t) => t.messages[1].did), [C, A, B]);
+  // same-cluster scope does follow the clusters (and the build's stage key includes them there)
+  const same = partitions.map((p) => buildThreads(activity, p, { compat: false, scope: 'same-cluster' }).threads.map(shape));
+  assert.notDeepEqual(same[0], same[1]);
+});

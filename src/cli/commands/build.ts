@@ -19,6 +19,8 @@ interface BuildCliOptions {
   parquet: boolean;
   json?: boolean;
   embedder?: string;
+  time: string;
+  piiThreshold: string[];
 }
 
 export default function register(program: Command): void {
@@ -30,7 +32,13 @@ export default function register(program: Command): void {
     .addOption(new Option('--k <list>', 'cluster counts to release, comma-separated (1 = one cluster, no clustering)').argParser(intListArg('--k', 1)).default([2, 25, 100, 1000], '2,25,100,1000'))
     .option('--chain-k <n>', 'the K whose clusters group conversation trees in same-cluster scope (the reference: 25)', intArg('--chain-k', 1), 25)
     .addOption(compatOption())
-    .addOption(new Option('--scope <scope>', 'which users a conversation tree may link').choices(['same-cluster', 'all']).default('same-cluster'))
+    .addOption(
+      new Option('--scope <scope>', 'which users a conversation tree may link: same-cluster (the reference: users of one cluster of --chain-k) or all (every retained user, i.e. every user that passes the filters)')
+        .choices(['same-cluster', 'all'])
+        .default('same-cluster'),
+    )
+    .option('--time <spec>', 'what relative_integer_time holds: "rank" (the global time rank, as the reference) or "bucket:<n><unit>" (index of the UTC bucket counted from the earliest; units m, h, d, w, mo, e.g. bucket:1h, bucket:1d; not with --compat)', 'rank')
+    .option('--pii-threshold <type=score>', 'score threshold of the PII scrubber for one entity type, e.g. PHONE_NUMBER=0.3 (repeatable; default 0.5; not with --compat)', collect, [])
     .addOption(embedderOption('embedder of the clustering stage (see `simpact embed --help`; default: its default)'))
     .option('--seed <n>', 'seed of the splits (and of clustering)', intArg('--seed', 0), 42)
     .option('--secret-file <path>', 'pseudonym key file (default: $SIMPACT_SECRET, else the default key file; created if absent, except with --compat)')
@@ -42,12 +50,22 @@ export default function register(program: Command): void {
     .option('--no-parquet', 'skip the Parquet copies')
     .option('--json', 'print a machine-readable summary on stdout')
     .action(async (inputs: string[], opts: BuildCliOptions, cmd: Command) => {
-      const [{ runBuild, BuildError }, { Store }, { parseSplitFractions }, { stderrLogger }] = await Promise.all([
+      const [{ runBuild, BuildError }, { Store }, { parseSplitFractions }, { stderrLogger }, { parseTimeOption }, { parseThresholds }] = await Promise.all([
         import('../../dataset/build-stage.ts'),
         import('../../store/store.ts'),
         import('../../dataset/splits.ts'),
         import('../../util/log.ts'),
+        import('../../privacy/time.ts'),
+        import('../../privacy/pii-command.ts'),
       ]);
+      let time;
+      let piiThresholds;
+      try {
+        time = parseTimeOption(opts.time);
+        piiThresholds = parseThresholds(opts.piiThreshold);
+      } catch (err) {
+        throw new CliError((err as Error).message.replace(/^--threshold/, '--pii-threshold'), EXIT.USAGE);
+      }
       let split;
       try {
         split = parseSplitFractions(opts.split);
@@ -72,6 +90,8 @@ export default function register(program: Command): void {
           keywords: opts.keywords,
           split,
           parquet: opts.parquet,
+          time,
+          piiThresholds: Object.keys(piiThresholds).length ? piiThresholds : undefined,
           embedder: opts.embedder,
           log: stderrLogger({ quiet: isQuiet(cmd) }),
         });
@@ -87,4 +107,8 @@ export default function register(program: Command): void {
         store.close();
       }
     });
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
 }

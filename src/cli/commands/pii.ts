@@ -5,8 +5,8 @@ import { CliError, EXIT } from '../exit-codes.ts';
 export default function register(program: Command): void {
   program
     .command('pii')
-    .description('Detect and redact PII in JSONL read from stdin ({"text": ...} per line); writes {"text","redacted","entities"} per line')
-    .option('--entities <list>', 'comma-separated entity types (default: the default set; see docs/privacy.md)')
+    .description('Detect and redact PII in JSONL read from stdin ({"text": ...} per line); writes {"text","redacted","entities"} per line, or {"error","line"} for a blank or bad line')
+    .option('--entities <list>', 'comma-separated entity types (default: the default set; PERSON, LOCATION and DATE_TIME are opt-in; see docs/privacy.md)')
     .addOption(new Option('--operator <op>', 'how a hit is replaced').choices(['replace', 'mask', 'hash']).default('replace'))
     .addOption(new Option('--compat <name>', "the reference's entity set, every detection kept").choices(['blueprint']))
     .option('--threshold <type=score>', 'per-type score threshold, e.g. PHONE_NUMBER=0.3 (repeatable)', collect, [])
@@ -22,7 +22,7 @@ export default function register(program: Command): void {
           secretFile: opts.secretFile,
         });
         if (bad > 0) {
-          process.stderr.write(`simpact pii: ${bad} input line(s) were not {"text": string} objects (reported in place)\n`);
+          process.stderr.write(`simpact pii: ${bad} input line(s) were blank or not {"text": string} objects (reported in place)\n`);
           process.exitCode = EXIT.FAILURE;
         }
       } catch (err) {

@@ -5,6 +5,7 @@ import type { PiiEntity, Recognizer } from './types.ts';
 import { atUriRecognizer, didRecognizer, emailRecognizer, handleRecognizer, ipRecognizer, urlRecognizer } from './recognizers-web.ts';
 import { creditCardRecognizer, cryptoRecognizer, ibanRecognizer, phoneRecognizer, ssnRecognizer } from './recognizers-numbers.ts';
 import { locationRecognizer, personRecognizer } from './recognizers-names.ts';
+import { dateTimeRecognizer } from './recognizers-dates.ts';
 
 export const PII_RECOGNIZERS: readonly Recognizer[] = [
   emailRecognizer,
@@ -20,6 +21,7 @@ export const PII_RECOGNIZERS: readonly Recognizer[] = [
   cryptoRecognizer,
   personRecognizer,
   locationRecognizer,
+  dateTimeRecognizer,
 ];
 
 export const PII_ALL_ENTITIES: readonly string[] = PII_RECOGNIZERS.map((r) => r.type);
@@ -27,7 +29,7 @@ export const PII_ALL_ENTITIES: readonly string[] = PII_RECOGNIZERS.map((r) => r.
 /** The reference's set (Presidio inclusion list plus its USERNAME recognizer), see spec §6.1. */
 export const PII_BLUEPRINT_ENTITIES: readonly string[] = ['CREDIT_CARD', 'CRYPTO', 'EMAIL_ADDRESS', 'IP_ADDRESS', 'PHONE_NUMBER', 'URL', 'USERNAME'];
 
-/** Our default: the reference's set plus IBANs, US SSNs, DIDs and at:// URIs. PERSON and LOCATION are opt-in. */
+/** Our default: the reference's set plus IBANs, US SSNs, DIDs and at:// URIs. PERSON, LOCATION and DATE_TIME are opt-in. */
 export const PII_DEFAULT_ENTITIES: readonly string[] = [...PII_BLUEPRINT_ENTITIES, 'IBAN_CODE', 'US_SSN', 'DID', 'AT_URI'];
 
 const ALIASES: Record<string, string> = {
@@ -38,6 +40,7 @@ const ALIASES: Record<string, string> = {
   SSN: 'US_SSN',
   HANDLE: 'USERNAME',
   CARD: 'CREDIT_CARD',
+  DATE: 'DATE_TIME',
 };
 
 /** Canonical entity names for user input (case-insensitive, aliases accepted); throws on an unknown name. */
