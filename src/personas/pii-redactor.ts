@@ -8,8 +8,10 @@
 // level only: street addresses and "<Name> Street/Road/…" (cities, regions and countries are kept: the writer may
 // state them when the posts do, and subgroup alignment relies on them). See docs/personas.md.
 //
-// Posts (postRedactor): handles, DIDs, at:// URIs, URLs, e-mail addresses and phone numbers are removed from every
-// post before it is put in a prompt, so no model sees an identifier.
+// Posts (postRedactor): every post is redacted with the same entities and recognizers before it is put in any prompt
+// (handles, "@name" mentions, DIDs, at:// URIs, URLs, e-mail addresses, phone numbers, card/IBAN/SSN numbers, names
+// of people, street addresses), plus a first-person pattern for a given name opening a sentence ("Sarah and I …"), so
+// no model sees an identifier or the name of a private individual.
 import { createPiiEngine, PII_DEFAULT_ENTITIES, resolveOverlaps, type PiiEntity } from '../privacy/index.ts';
 import { GIVEN_NAMES, NOT_SURNAMES, PLACES } from '../privacy/pii/gazetteers.ts';
 
@@ -97,15 +99,33 @@ export function piiRedactor(): TextRedactor {
   return compose((t) => engine.analyze(t), personaFinds);
 }
 
-/** Identifiers removed from posts before they are put in any prompt. */
-export const POST_PII_ENTITIES: readonly string[] = ['USERNAME', 'DID', 'AT_URI', 'URL', 'EMAIL_ADDRESS', 'PHONE_NUMBER'];
+/** Entities removed from posts before they are put in any prompt: the personas' set (names included). */
+export const POST_PII_ENTITIES: readonly string[] = PERSONA_PII_ENTITIES;
 
 let postEngine: ReturnType<typeof createPiiEngine> | undefined;
 
 export function postRedactor(): TextRedactor {
   postEngine ??= createPiiEngine({ entities: POST_PII_ENTITIES });
   const engine = postEngine;
-  return compose((t) => engine.analyze(t), mentionFinds);
+  return compose((t) => engine.analyze(t), (t) => [...mentionFinds(t), ...personaFinds(t), ...sentenceStartNames(t)]);
+}
+
+// A gazetteer given name opening a sentence of a first-person post, when what follows reads as a person acting
+// ("Sarah and I went …", "Tom said …", "Priya's new job"); mid-sentence names are personaFinds' part.
+const NAME_ACTS =
+  /^(?:'s\b|\s+(?:and (?:I|me|my)\b|said|says|told|texted|called|asked|came|visited|helped|sent|gave|brought|just|finally|is|was|has|had|and his|and her)\b)/;
+const SENTENCE_START_WORD = /(?:^|[.!?]\s+|\n\s*)(\p{Lu}\p{Ll}+)/gu;
+
+function sentenceStartNames(text: string): PiiEntity[] {
+  const out: PiiEntity[] = [];
+  for (const m of text.matchAll(SENTENCE_START_WORD)) {
+    const name = m[1];
+    if (!GIVEN_NAMES.has(name) || PLACE_SET.has(name) || NOT_NAMES.has(name)) continue;
+    const end = m.index + m[0].length;
+    if (!NAME_ACTS.test(text.slice(end))) continue;
+    out.push({ type: 'PERSON', start: end - name.length, end, score: 0.6 });
+  }
+  return out;
 }
 
 // "@bob" as well as "@alice.bsky.social", with its "@" (the engine keeps the "@" and needs a domain-like handle).

@@ -4,14 +4,16 @@ import type { ChatMessage } from '../llm/types.ts';
 import { postRedactor } from './pii-redactor.ts';
 
 // v2: posts are redacted (handles, DIDs, URLs, e-mail addresses, phone numbers) before they are put in the prompt.
-export const PERSONA_PROMPT_VERSION = 'persona-v2';
-export const JUDGE_PROMPT_VERSION = 'judge-v2';
+// v3: names of people and street addresses are redacted from the posts too (postRedactor).
+export const PERSONA_PROMPT_VERSION = 'persona-v3';
+export const JUDGE_PROMPT_VERSION = 'judge-v3';
 export const QUESTIONNAIRE_PROMPT_VERSION = 'questionnaire-v1';
 export const REVISE_PROMPT_VERSION = 'revise-v1';
 
 /**
- * Posts are numbered and quoted, without dates, and with every handle (@mention), DID, at:// URI, URL, e-mail address
- * and phone number replaced by a <TYPE> placeholder (postRedactor), so no identifier reaches the writer or the judge.
+ * Posts are numbered and quoted, without dates, and with every handle (@mention), DID, at:// URI, URL, e-mail address,
+ * phone number, name of a person and street address replaced by a <TYPE> placeholder (postRedactor), so no identifier
+ * reaches the writer or the judge.
  */
 export function formatPosts(posts: readonly string[]): string {
   const red = postRedactor();

@@ -36,19 +36,26 @@ const users: SourceUser[] = [
     posts: Array.from({ length: 10 }, (_, i) =>
       i === 0
         ? 'Big thanks to @alice.bsky.social and @bob for the spare chain! Photos at https://example.com/ride?id=7, mail me at me@example.org or call +1 415 555 0100. My DID is did:plc:abcdefghijklmnopqrstuvwx'
-        : `post ${i}: fixed another wheel at the workshop today and spotted a heron by the river on the way home.`,
+        : i === 1
+          ? 'Priya and I rode to the lake. My neighbour Dmitri Volkov fixed the brakes, thanks Sarah for the tea! We met at 14 Juniper Road.'
+          : `post ${i}: fixed another wheel at the workshop today and spotted a heron by the river on the way home.`,
     ),
   },
 ];
 
-test('posts reach the writer and the judge without handles, URLs, DIDs, e-mails or phones; names in narratives are redacted', async () => {
+/** Planted in the posts above: none of these may appear in any request body sent to the endpoint. */
+const PLANTED = ['alice.bsky.social', '@bob', 'example.com', 'me@example.org', '555 0100', '415', 'did:plc', 'Priya', 'Dmitri', 'Volkov', 'Sarah', 'Juniper'];
+
+test('posts reach every model call without handles, URLs, DIDs, e-mails, phones, names or streets; names in narratives are redacted', async () => {
   const server = await startOpenAITestServer({
     chat: (b) =>
       isWriter(b)
         ? `They live with their sister Maria on Elm Street and often ride with their friend named Tobi and with Sarah on weekends.${LONG}`
         : isJudge(b)
           ? GOOD
-          : '{}',
+          : isQuestionnaire(b)
+            ? answersFor(b)
+            : '{}',
   });
   const store = await Store.open(':memory:');
   try {
@@ -60,11 +67,20 @@ test('posts reach the writer and the judge without handles, URLs, DIDs, e-mails 
     assert.match(p.narrative, /their sister <PERSON> on <LOCATION>/);
     assert.equal(p.redactions, 4);
     await judgePersonas(store, m, [p], () => users[0].posts);
+    const q = await administerQuestionnaire(store, m, ffm, [p], { repeats: 1 });
+    assert.equal(q.scored, 1);
     const prompts = server.requests.filter((r) => isWriter(r.body) || isJudge(r.body)).map((r) => JSON.stringify(r.body.messages));
     assert.equal(prompts.length, 2);
     for (const text of prompts) {
-      for (const id of ['alice.bsky.social', '@bob', 'example.com', 'me@example.org', '555 0100', 'did:plc']) assert.ok(!text.includes(id), `${id} sent to a model`);
       assert.ok(text.includes('Big thanks to <USERNAME> and <USERNAME> for the spare chain'));
+      assert.ok(text.includes('<PERSON> and I rode to the lake. My neighbour <PERSON> fixed the brakes, thanks <PERSON> for the tea! We met at <LOCATION>.'), text);
+    }
+    // The whole body of every request (writer, judge, questionnaire), as sent.
+    assert.equal(server.requests.length, 3);
+    for (const r of server.requests) {
+      const body = JSON.stringify(r.body);
+      for (const id of PLANTED) assert.ok(!body.includes(id), `${id} sent to a model`);
+      for (const id of ['Maria', 'Tobi', 'Elm Street']) assert.ok(!body.includes(id), `${id} (from the narrative) sent to a model`);
     }
   } finally {
     store.close();
@@ -146,7 +162,7 @@ test('changed thresholds are re-applied to stored scores without new calls; pass
     await putPersonas(store, ps);
     const j1 = await judgePersonas(store, m, ps.slice(0, 3), () => ['post']);
     assert.deepEqual([j1.judged, j1.passed, j1.rejected, j1.passRate], [3, 2, 1, 2 / 3]);
-    const key = { judgeModel: 'openai:scripted', promptVersion: 'judge-v2', minEach: 3, minMean: 4 };
+    const key = { judgeModel: 'openai:scripted', promptVersion: 'judge-v3', minEach: 3, minMean: 4 };
     assert.deepEqual([...(await passedPersonaIds(store, key))].sort(), ['p0', 'p1']);
     // Stricter thresholds: p1 now fails, from its stored scores; only p3 is new to the judge.
     const n = server.requests.length;
@@ -169,7 +185,7 @@ test('changed thresholds are re-applied to stored scores without new calls; pass
     assert.deepEqual(await resolveGateKey(store), { ...key, minMean: 4.25 });
     assert.deepEqual(await resolveGateKey(store, { minMean: 4 }), key);
     await assert.rejects(resolveGateKey(store, { judgeModel: 'openai:nobody' }), /no verdicts from judge model/);
-    await putJudgements(store, [{ personaId: 'p0', judgeModel: 'openai:second', promptVersion: 'judge-v2', passed: true, reasons: '', scores: { faithfulness: 5, specificity: 5, consistency: 5, privacy: 5 }, gate: { minEach: 3, minMean: 4 } }]);
+    await putJudgements(store, [{ personaId: 'p0', judgeModel: 'openai:second', promptVersion: 'judge-v3', passed: true, reasons: '', scores: { faithfulness: 5, specificity: 5, consistency: 5, privacy: 5 }, gate: { minEach: 3, minMean: 4 } }]);
     await assert.rejects(resolveGateKey(store), /several judges/);
     assert.equal((await resolveGateKey(store, { judgeModel: 'openai:second@http://127.0.0.1:1/v1' }))?.judgeModel, 'openai:second');
     assert.equal(judgeModelId('gguf:/models/tiny.gguf'), 'gguf:tiny.gguf');
@@ -198,7 +214,7 @@ test('the pool: a global alignment uses originals; a subgroup one uses its revis
     const bad = { faithfulness: 2, specificity: 2, consistency: 2, privacy: 2 };
     await putJudgements(
       store,
-      list.map((p) => ({ personaId: p.id, judgeModel: 'j', promptVersion: 'judge-v2', scores: p.id === 'd' || p.id === 'c-jp' ? bad : good, passed: true, reasons: '', gate: { minEach: 3, minMean: 4 } })),
+      list.map((p) => ({ personaId: p.id, judgeModel: 'j', promptVersion: 'judge-v3', scores: p.id === 'd' || p.id === 'c-jp' ? bad : good, passed: true, reasons: '', gate: { minEach: 3, minMean: 4 } })),
     );
     await putScores(store, list.filter((p) => p.id !== 'd').map((p, i) => ({ personaId: p.id, instrument: 'ipip-ffm-50', model: 's', big5: { O: 3, C: 3, E: 1 + i / 2, A: 3, N: 3 }, repeats: 1, validRepeats: 1 })));
     const gate = (await resolveGateKey(store))!;

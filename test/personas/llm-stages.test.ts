@@ -79,7 +79,7 @@ test('generate → judge → score through an OpenAI-compatible server, with red
     const personas = await listPersonas(store);
     assert.equal(personas.length, 5);
     assert.ok(personas.every((p) => p.narrative.includes('<EMAIL_ADDRESS>') && !p.narrative.includes('@example.com')));
-    assert.ok(personas.every((p) => p.promptVersion === 'persona-v2' && p.model === 'openai:scripted'));
+    assert.ok(personas.every((p) => p.promptVersion === 'persona-v3' && p.model === 'openai:scripted'));
     // The writer is never given trait labels.
     const personaPrompts = server.requests.filter((r) => r.body.messages[0].content.includes('narrative personas')).map((r) => JSON.stringify(r.body.messages));
     assert.ok(personaPrompts.every((p) => !/extravers|neurotic|agreeable|conscientious|big five|openness/i.test(p)));
