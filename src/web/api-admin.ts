@@ -1,11 +1,11 @@
 // Admin API (bearer admin token): create studies, list them, results per model, CSV and JSON export.
-import { closeStudy, getStudy, listStudies, raterProgress, studyResponses, type ResponseRow } from '../store/studies.ts';
+import { closeStudy, getStudy, listStudies, type ResponseRow } from '../store/studies.ts';
 import type { Request, WebContext } from './context.ts';
 import { clientAddress, LIMITS } from './context.ts';
 import { bearer, checkSameOrigin, HttpError, readJson, sendJson, sendText } from './http.ts';
 import { createStudy, StudyInputError, type PredictionFile } from './study/create.ts';
 import { DEFAULT_SETTINGS, type StudySettings } from './study/design.ts';
-import { studyResults } from './study/stats.ts';
+import { studyReport } from './study/report.ts';
 import { tokenMatches } from './tokens.ts';
 
 /** The admin token (Bearer) or 401; failures are rate-limited per address (429). Used by the explorer when it needs the token. */
@@ -90,16 +90,12 @@ export async function adminRoute(ctx: WebContext, r: Request): Promise<void> {
     return sendJson(r.res, 200, { closed: true });
   }
   if (r.req.method !== 'GET') throw new HttpError(405, 'use GET');
-  const study = await ctx.serial.run(() => getStudy(ctx.store, id));
-  if (!study) throw new HttpError(404, 'no such study');
-  const rows = await ctx.serial.run(() => studyResponses(ctx.store, id));
-  if (sub === 'results' || sub === 'export.json') {
-    const exclude = r.url.searchParams.get('exclude') === 'inattentive';
-    const results = studyResults(rows, exclude);
-    const progress = await ctx.serial.run(() => raterProgress(ctx.store, id));
-    const body = { study: { ...study, settings: JSON.parse(study.settings) }, results, progress, ...(sub === 'export.json' ? { responses: rows } : {}) };
-    return sendJson(r.res, 200, body, sub === 'export.json' ? { 'content-disposition': `attachment; filename="${id}.json"` } : {});
+  if (sub !== 'results' && sub !== 'export.json' && sub !== 'export.csv') {
+    if (!(await ctx.serial.run(() => getStudy(ctx.store, id)))) throw new HttpError(404, 'no such study');
+    throw new HttpError(404, 'no such study resource');
   }
-  if (sub === 'export.csv') return sendText(r.res, 200, responsesCsv(id, rows), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${id}.csv"` });
-  throw new HttpError(404, 'no such study resource');
+  const found = await studyReport(ctx.store, id, { excludeInattentive: r.url.searchParams.get('exclude') === 'inattentive', responses: sub === 'export.json' }, (fn) => ctx.serial.run(fn));
+  if (!found) throw new HttpError(404, 'no such study');
+  if (sub === 'export.csv') return sendText(r.res, 200, responsesCsv(id, found.rows), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${id}.csv"` });
+  return sendJson(r.res, 200, found.report, sub === 'export.json' ? { 'content-disposition': `attachment; filename="${id}.json"` } : {});
 }

@@ -4,7 +4,8 @@ import { sampleRoles } from '../threads/sample.ts';
 import { authorise } from './api-admin.ts';
 import type { Request, WebContext } from './context.ts';
 import { clientAddress, LIMITS } from './context.ts';
-import { HttpError, sendJson } from './http.ts';
+import { bearer, HttpError, sendJson } from './http.ts';
+import { tokenMatches } from './tokens.ts';
 import { readDiagnostics } from './release.ts';
 import { indexedRelease } from '../store/explorer.ts';
 
@@ -44,8 +45,13 @@ export function displayThread(record: string): { role: string; pseudonym: string
 export async function explorerRoute(ctx: WebContext, r: Request): Promise<void> {
   const [what] = r.parts;
   const ip = clientAddress(ctx, r.req);
-  if (!ctx.explorerLimiter.take(`explorer:${ip}`)) throw new HttpError(429, 'too many explorer requests from this address; wait a moment', { 'retry-after': String(ctx.explorerLimiter.retryAfter(`explorer:${ip}`)) });
-  if (ctx.explorerNeedsToken) authorise(ctx, r);
+  // The admin (a valid admin token) is not rate-limited; everyone else has a bucket per address. The bucket is the
+  // explorer's own, so a client the explorer refuses can still answer study items (the rater API has its own limits),
+  // and the bounded queue below still keeps admin requests from piling up.
+  const token = bearer(r.req);
+  const admin = token !== undefined && tokenMatches(token, ctx.adminTokenHash);
+  if (!admin && !ctx.explorerLimiter.take(`explorer:${ip}`)) throw new HttpError(429, 'too many explorer requests from this address; wait a moment', { 'retry-after': String(ctx.explorerLimiter.retryAfter(`explorer:${ip}`)) });
+  if (ctx.explorerNeedsToken && !admin) authorise(ctx, r);
   if (r.req.method !== 'GET') throw new HttpError(405, 'use GET');
   if (ctx.readSerial.pending >= MAX_QUEUED) throw new HttpError(503, 'the explorer is busy; try again in a moment', { 'retry-after': '1' });
   // Every query runs on the explorer's own connection and queue, never in the way of rater answers.

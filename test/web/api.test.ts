@@ -262,6 +262,9 @@ describe('study flow', () => {
     assert.equal(res.status, 201);
     const created = (await res.json()) as any;
     assert.deepEqual(created.skipped, { real_post_without_text: 2, torn_line: 1 });
+    const lineNo = text.split('\n').length;
+    assert.deepEqual(created.notes.length, 1);
+    assert.match(created.notes[0], new RegExp(`^torn\\.jsonl:${lineNo}: torn last line \\(JSON cut off`));
     const t = tokenOf(created.raterLinks[0]);
     await post('/api/rater/consent', { consent: true }, raterHeaders(t));
     const items = ((await (await get('/api/rater/session', raterHeaders(t))).json()) as any).items;
@@ -323,6 +326,18 @@ describe('explorer access', () => {
       assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
       assert.match(((await refused!.json()) as any).error, /too many explorer requests/);
       assert.ok(Number(refused!.headers.get('retry-after')) >= 1);
+      // The admin token is not limited; a wrong one is.
+      assert.equal((await fetch(`${limited.base}/api/explorer/threads?k=2`, { headers: { authorization: adminHeaders.authorization } })).status, 200);
+      assert.equal((await fetch(`${limited.base}/api/explorer/threads?k=2`, { headers: { authorization: 'Bearer wrong-token' } })).status, 429);
+      // The same address, refused by the explorer, still consents and answers study items.
+      const p = (path: string, body: unknown, headers: Record<string, string>) => fetch(`${limited.base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const res = await p('/api/admin/studies', { name: 'E', k: 2, split: 'test', predictions: [{ name: 'a', text: predictionsFor(limited.fixture.threads, 'test', 'm') }], settings: { raters: 1, itemsPerRater: 3, attentionChecks: 0, seed: 2 } }, adminHeaders);
+      assert.equal(res.status, 201);
+      const t = tokenOf(((await res.json()) as any).raterLinks[0]);
+      assert.equal((await p('/api/rater/consent', { consent: true }, raterHeaders(t))).status, 200);
+      const items = ((await (await fetch(`${limited.base}/api/rater/session`, { headers: raterHeaders(t) })).json()) as any).items;
+      for (const it of items) assert.equal((await p('/api/rater/answer', { item: it.item, answer: 'ai', elapsedMs: 10 }, raterHeaders(t))).status, 201);
+      assert.equal((await fetch(`${limited.base}/api/explorer/release`)).status, 429, 'and the explorer still refuses it');
     } finally {
       await limited.close();
     }

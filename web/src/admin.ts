@@ -102,7 +102,7 @@ function createForm(ks: number[]): HTMLElement {
       const predictions = await Promise.all([...(files.files ?? [])].map(async (f) => ({ name: f.name, text: await f.text() })));
       const taskFile = tasksFile.files?.[0];
       const tasks = taskFile ? { name: taskFile.name, text: await taskFile.text() } : undefined;
-      const created = await api<{ id: string; items: number; models: string[]; raterLinks: string[]; skipped: Record<string, number> }>('/api/admin/studies', {
+      const created = await api<{ id: string; items: number; models: string[]; raterLinks: string[]; skipped: Record<string, number>; notes?: string[] }>('/api/admin/studies', {
         method: 'POST',
         headers: auth(),
         body: {
@@ -118,6 +118,7 @@ function createForm(ks: number[]): HTMLElement {
       out.replaceChildren(
         h('p', {}, `Study created: ${created.items} items, models ${created.models.join(', ')}. Copy the rater links now; they are not shown again.`),
         ...(skipped.length ? [h('p', { class: 'muted small', id: 'skipped' }, `Prediction lines not used: ${skipped.map(([k, n]) => `${k.replaceAll('_', ' ')} ${n}`).join(', ')}.`)] : []),
+        ...(created.notes?.length ? [h('ul', { class: 'muted small', id: 'notes' }, ...created.notes.map((n) => h('li', {}, n)))] : []),
         h('ol', { class: 'links' }, ...created.raterLinks.map((l) => h('li', {}, h('code', {}, `${location.origin}${l}`)))),
         h('a', { href: `/admin/study/${created.id}` }, 'Open results'),
       );

@@ -41,6 +41,8 @@ export interface CreatedStudy {
   raterTokens: string[];
   /** Prediction lines not used, by reason. */
   skipped: Record<string, number>;
+  /** Located notes on lines passed over (`file:line: …`, e.g. a torn last line), at most MAX_NOTES. */
+  notes: string[];
 }
 
 /** How the store is reached: reads (thread lookups) and the final write can be queued separately (the server does). */
@@ -58,6 +60,7 @@ interface PredictionRef {
 }
 
 const MAX_PROBLEMS_SHOWN = 5;
+const MAX_NOTES = 20;
 
 /**
  * A line cut short: JSON that is fine up to where it stops (the parser fails at its very end). `simpact predict`
@@ -81,11 +84,13 @@ function count(skipped: Record<string, number>, reason: string): void {
   skipped[reason] = (skipped[reason] ?? 0) + 1;
 }
 
-function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<string, number>, problems: string[]): PredictionRef[] {
+function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<string, number>, problems: string[], notes: string[]): PredictionRef[] {
   const out: PredictionRef[] = [];
   const seen = new Set<string>();
   for (const f of files) {
     const lines = f.text.split('\n');
+    let lastLine = lines.length - 1;
+    while (lastLine >= 0 && !lines[lastLine].trim()) lastLine--;
     lines.forEach((line, i) => {
       if (!line.trim()) return;
       const where = `${f.name}:${i + 1}`;
@@ -93,7 +98,10 @@ function parsePredictionFiles(files: readonly PredictionFile[], skipped: Record<
       try {
         p = JSON.parse(line);
       } catch {
-        if (isTornJson(line)) return count(skipped, 'torn_line');
+        if (isTornJson(line)) {
+          if (notes.length < MAX_NOTES) notes.push(`${where}: ${i === lastLine ? 'torn last line' : 'torn line'} (JSON cut off, as an interrupted simpact predict run leaves it) skipped; predict again to fill it in`);
+          return count(skipped, 'torn_line');
+        }
         problems.push(`${where}: not JSON`);
         return;
       }
@@ -163,7 +171,8 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
 
   const skipped: Record<string, number> = {};
   const problems: string[] = [];
-  const preds = parsePredictionFiles(input.predictions, skipped, problems);
+  const notes: string[] = [];
+  const preds = parsePredictionFiles(input.predictions, skipped, problems, notes);
   const tasks = input.tasks ? parseTasksFile(input.tasks, problems) : null;
   const ids = preds.map((p) => {
     const m = /^task-(\d{1,9})-(\d{1,9})$/.exec(p.taskId);
@@ -222,5 +231,5 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
       design.assignments.map((items, r) => ({ raterNo: r, tokenHash: hashToken(raterTokens[r]), items })),
     ),
   );
-  return { id, items: design.items.length, models: [...new Set(candidates.map((c) => c.model))].sort(), raterTokens, skipped };
+  return { id, items: design.items.length, models: [...new Set(candidates.map((c) => c.model))].sort(), raterTokens, skipped, notes };
 }
