@@ -41,39 +41,80 @@ function clean(s: string): string {
   return normaliseApostrophes(s).replace(/[*_`"“”]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-/** One raw answer → a value on 1..scaleMax, or why not. */
-export function readLikertValue(raw: unknown, scaleMax = 5): { value: number | null; status: AnswerStatus } {
-  if (raw === null || raw === undefined || raw === '') return { value: null, status: 'missing' };
-  let v: number;
-  if (typeof raw === 'number') v = raw;
-  else if (typeof raw === 'string') {
-    const s = clean(raw);
-    if (!s) return { value: null, status: 'missing' };
-    const num = /^[+-]?\d+(?:\.\d+)?/.exec(s);
-    if (num) v = Number(num[0]);
-    else {
-      const low = s.toLowerCase();
-      const hit = LABEL_VALUES.find(([re]) => re.test(low));
-      if (!hit) return { value: null, status: 'unparsable' };
-      v = hit[1];
-    }
-  } else if (typeof raw === 'object' && raw !== null && 'value' in raw) return readLikertValue((raw as { value: unknown }).value, scaleMax);
-  else return { value: null, status: 'unparsable' };
+const NUMBER_WORDS: Record<string, number> = { zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+const NUM = `(?:[+-]?\\d+(?:\\.\\d+)?|${Object.keys(NUMBER_WORDS).join('|')})`;
+const toNumber = (t: string) => NUMBER_WORDS[t.toLowerCase()] ?? Number(t);
+// A number, optionally "out of N" / "/N" (the scale it was given on; only scaleMax is accepted).
+const LEADING_NUM = new RegExp(`^(${NUM})(?:\\s*(?:/|out of|of)\\s*(\\d+))?(?!\\w|\\.\\d)`, 'i');
+// Two candidate answers: "3-4", "3 or 4", "3 to 4", "3/4 or 5", "between 3 and 4".
+const PAIR = `${NUM}\\s*(?:-|–|—|or|to|and|,\\s*or)\\s*${NUM}`;
+const AMBIGUOUS = new RegExp(`^(?:between\\s+)?${PAIR}(?!\\w|\\.\\d)`, 'i');
+const TRAILING_AMBIGUOUS = new RegExp(`(?:^|[\\s:=([→])(?:between\\s+)?${PAIR}\\s*[)\\]]?\\s*[.!]?$`, 'i');
+// What a reply may put before its answer: "Answer: 4", "Rating - 4", "My answer is 4", "I'd say 4", "I would rate this a 4".
+const PREFIX =
+  /^(?:(?:my\s+)?(?:final\s+)?(?:answer|response|rating|score|value|choice)(?:\s+is)?|i(?:'d|\s+would)?\s+(?:say|rate|answer|choose|pick|go with|give|guess|think)(?:\s+(?:it|this|myself|that))?(?:\s+(?:as|a|an))?|(?:it'?s|that'?s)(?:\s+an?)?)\s*[:=-]?\s*/i;
+
+/** A number read from the start of `s` (with an optional "/N" or "out of N"), or why not; undefined when there is none. */
+function leadingNumber(s: string, scaleMax: number): { value: number | null; status: AnswerStatus } | undefined {
+  if (AMBIGUOUS.test(s)) return { value: null, status: 'unparsable' };
+  const m = LEADING_NUM.exec(s);
+  if (!m) return undefined;
+  if (m[2] !== undefined && Number(m[2]) !== scaleMax) return { value: null, status: 'out_of_range' };
+  return rangeChecked(toNumber(m[1]), scaleMax);
+}
+
+function rangeChecked(v: number, scaleMax: number): { value: number | null; status: AnswerStatus } {
   if (!Number.isInteger(v) || v < 1 || v > scaleMax) return { value: null, status: 'out_of_range' };
   return { value: v, status: 'ok' };
 }
 
+/** A number or a scale label opening `s` (after any "Answer:"-style prefix or an opening bracket), or undefined. */
+function openingAnswer(s: string, scaleMax: number): { value: number | null; status: AnswerStatus } | undefined {
+  for (let t = s, k = 0; k < 3; k++) {
+    const num = leadingNumber(t, scaleMax);
+    if (num) return num;
+    const low = t.toLowerCase().replace(/^i\s+(?=(?:strongly|somewhat|slightly|mostly|moderately|completely|totally)?\s*(?:agree|disagree)\b)/, '');
+    const hit = LABEL_VALUES.find(([re]) => re.test(low));
+    if (hit) return { value: hit[1], status: 'ok' };
+    const next = t.replace(PREFIX, '').replace(/^[([{]\s*/, '');
+    if (next === t) break;
+    t = next;
+  }
+  return undefined;
+}
+
+/**
+ * One raw answer → a value on 1..scaleMax, or why not. Read: a number ("4", "4.0", "4/5", "4 out of 5", "four"), a
+ * scale label ("Strongly agree", "Very accurate", "Disagree strongly"), either after a prefix ("Answer: 4", "I'd say 4")
+ * or in brackets ("(4)"), with anything after it ignored ("4 - they love parties"). Rejected: numbers off the scale or
+ * not integers, fractions of another scale ("3/7"), and two candidate answers ("3-4", "3 or 4").
+ */
+export function readLikertValue(raw: unknown, scaleMax = 5): { value: number | null; status: AnswerStatus } {
+  if (raw === null || raw === undefined || raw === '') return { value: null, status: 'missing' };
+  if (typeof raw === 'number') return rangeChecked(raw, scaleMax);
+  if (typeof raw === 'object' && 'value' in raw) return readLikertValue((raw as { value: unknown }).value, scaleMax);
+  if (typeof raw !== 'string') return { value: null, status: 'unparsable' };
+  const s = clean(raw);
+  if (!s) return { value: null, status: 'missing' };
+  return openingAnswer(s, scaleMax) ?? { value: null, status: 'unparsable' };
+}
+
 /**
  * The answer on an item line after its number. A leading number or label is the answer ("4", "Very accurate",
- * "4 (moderately accurate)"); otherwise the statement was echoed and the answer is what trails it: a final number
- * ("I am the life of the party: 4", "… (4)", "… 4/5") or a label after the last separator ("… — Very accurate").
+ * "4 (moderately accurate)", "Answer: 4"); otherwise the statement was echoed and the answer is what trails it: a
+ * final number ("I am the life of the party: 4", "… (4)", "… 4/5", "… 2 out of 5") or a label after the last
+ * separator ("… — Very accurate").
  */
 export function readItemLineValue(rest: string, scaleMax = 5): { value: number | null; status: AnswerStatus } {
   const s = clean(rest);
   const first = readLikertValue(s, scaleMax);
   if (first.status !== 'unparsable') return first;
-  const trailingNum = /(?:^|[\s:=([→-])([+-]?\d+(?:\.\d+)?)\s*(?:\/\s*\d+)?\s*[)\]]?\s*[.!]?$/.exec(s);
-  if (trailingNum) return readLikertValue(Number(trailingNum[1]), scaleMax);
+  if (AMBIGUOUS.test(s.replace(PREFIX, '')) || TRAILING_AMBIGUOUS.test(s)) return first;
+  const trailingNum = new RegExp(`(?:^|[\\s:=([→-])(${NUM})(?:\\s*(?:/|out of)\\s*(\\d+))?\\s*[)\\]]?\\s*[.!]?$`, 'i').exec(s);
+  if (trailingNum) {
+    if (trailingNum[2] !== undefined && Number(trailingNum[2]) !== scaleMax) return { value: null, status: 'out_of_range' };
+    return rangeChecked(toNumber(trailingNum[1]), scaleMax);
+  }
   const trailingLabel = /(?:[:=→]|\s[-–—]\s|\()\s*([^:=→()–—]+?)\s*\)?\s*[.!]?$/.exec(s);
   if (trailingLabel) return readLikertValue(trailingLabel[1], scaleMax);
   return first;
@@ -127,6 +168,9 @@ export function parseLikertReply(content: string, nItems: number, scaleMax = 5):
       if (m && !raw.has(Number(m[1]))) raw.set(Number(m[1]), m[2]);
     }
   }
+  // One statement answered in plain words ("4", "Answer: 4", "Strongly agree", "I'd say 4/5 because …"): its first line.
+  const single = nItems === 1 && raw.size === 0 && !isRefusalText(content) ? content.split(/\r?\n/).find((l) => clean(l)) : undefined;
+  if (single !== undefined) raw.set(1, single);
   const values: (number | null)[] = [];
   const status: AnswerStatus[] = [];
   for (let k = 1; k <= nItems; k++) {
@@ -134,6 +178,6 @@ export function parseLikertReply(content: string, nItems: number, scaleMax = 5):
     values.push(r.value);
     status.push(r.status);
   }
-  const refusal = raw.size === 0 && (isRefusalText(content) || NO_PERSONAL.test(normaliseApostrophes(content)));
+  const refusal = (raw.size === 0 || (single !== undefined && status[0] !== 'ok')) && (isRefusalText(content) || NO_PERSONAL.test(normaliseApostrophes(content)));
   return { values, status, refusal };
 }

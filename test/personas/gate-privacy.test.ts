@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startOpenAITestServer } from '../helpers/openai-test-server.ts';
 import { OpenAIChatModel } from '../../src/llm/openai-chat.ts';
 import { Store } from '../../src/store/store.ts';
-import { listJudgements, listPersonas, listScores, passedPersonaIds, putJudgements, putPersonas, putScores, type PersonaRecord } from '../../src/store/personas.ts';
+import { answerStatusCounts, listJudgements, listPersonas, listScores, passedPersonaIds, putJudgements, putPersonas, putScores, type PersonaRecord } from '../../src/store/personas.ts';
 import { generatePersonas, type SourceUser } from '../../src/personas/generate.ts';
 import { applyGate, judgePersonas, judgeModelId, resolveGateKey } from '../../src/personas/judge.ts';
 import { administerQuestionnaire } from '../../src/personas/questionnaire.ts';
@@ -230,5 +230,40 @@ test('the pool: a global alignment uses originals; a subgroup one uses its revis
     assert.equal((await listScores(store, 'ipip-ffm-50')).length, 7);
   } finally {
     store.close();
+  }
+});
+
+test('questionnaire: unusable answers are retried a bounded number of times, then stored as unusable and never scored', async () => {
+  const byText = new Map(ffm.items.map((it) => [it.text, it]));
+  const server = await startOpenAITestServer({
+    chat: (b) => {
+      const lines = String(b.messages[1].content).split('\n').filter((l: string) => /^\d+\. /.test(l));
+      // Plain-text replies: "n. Answer: 4" for every statement, except Extraversion items answered "3 or 4" (two answers).
+      const items = lines.map((l: string) => byText.get(l.replace(/^\d+\. /, ''))!);
+      if (String(b.messages[0].content).includes('ONE-BY-ONE')) return `Answer: ${items[0].trait === 'E' ? 5 : 2} because that is who they are.`;
+      return items.map((it: any, i: number) => `${i + 1}. ${it.trait === 'E' ? '3 or 4' : 'Answer: 4'}`).join('\n');
+    },
+  });
+  const store = await Store.open(':memory:');
+  try {
+    const m = model(server.url);
+    const p: PersonaRecord = { id: 'q1', sourceUser: 'u', narrative: 'They knit.', model: 'm', promptVersion: 'persona-v3', settings: {}, postsUsed: 1, redactions: 0 };
+    const q = await administerQuestionnaire(store, m, ffm, [p], { repeats: 2, seed: 1, retries: 1 });
+    assert.equal(server.requests.length, 4, 'two repeats, each asked once more and no further');
+    assert.equal(q.retries, 2);
+    assert.deepEqual(q.answers, { ok: 80, unparsable: 20 });
+    assert.deepEqual(await answerStatusCounts(store, 'ipip-ffm-50'), { ok: 80, unparsable: 20 });
+    assert.deepEqual(q.unscored, { 'no valid repeat': 1 });
+    assert.equal(q.scored, 0);
+    const [s] = await listScores(store, 'ipip-ffm-50');
+    assert.deepEqual([s.big5, s.validRepeats, s.reason], [null, 0, 'no valid repeat']);
+    // One statement per call, answered in words: every reply is read.
+    const one = await administerQuestionnaire(store, m, ffm, [{ ...p, id: 'q2', narrative: 'ONE-BY-ONE They knit.' }], { repeats: 1, seed: 1, itemsPerCall: 1 });
+    assert.deepEqual([one.scored, one.answers.ok, one.retries], [1, 50, 0]);
+    const s2 = (await listScores(store, 'ipip-ffm-50')).find((x) => x.personaId === 'q2')!;
+    assert.equal(s2.big5?.E, 3, 'E answered 5 on every item: (5·5 + 5·1)/10 with the reversed items');
+  } finally {
+    store.close();
+    await server.close();
   }
 });

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { parseFfm50, parseNeo120, scoreAnswers } from '../../src/personas/instruments.ts';
 import { describeFilter, ffmCodeForColumn, filterReference, parseHumanReference } from '../../src/personas/human-reference.ts';
-import { parseLikertReply, readLikertValue } from '../../src/personas/likert.ts';
+import { parseLikertReply, readItemLineValue, readLikertValue } from '../../src/personas/likert.ts';
 import { applyGate, parseJudgeReply } from '../../src/personas/judge.ts';
 import { parseCsv } from '../../src/personas/csv.ts';
 
@@ -86,6 +86,42 @@ test('Likert replies are read from JSON, fenced JSON, lines and labels, with sta
   assert.deepEqual(refusal.status, ['missing', 'missing', 'missing']);
   assert.deepEqual(readLikertValue('Neither accurate nor inaccurate'), { value: 3, status: 'ok' });
   assert.deepEqual(readLikertValue(0), { value: null, status: 'out_of_range' });
+});
+
+test('Likert answers: fractions, prefixes, brackets, labels, spelled numbers and explanations read; off-scale and two-answer replies rejected', () => {
+  const read = (s: string) => readLikertValue(s).value;
+  const accepted: Array<[string, number]> = [
+    ['4/5', 4], ['4 / 5', 4], ['2 out of 5', 2], ['Rating: 2 out of 5', 2], ['Answer: 4', 4], ['My answer is 3', 3], ['(4)', 4], ['[2]', 2],
+    ["I'd say 4", 4], ['I would rate this a 4/5 because they love parties.', 4], ['Strongly agree', 5], ['strongly disagree', 1],
+    ['Disagree strongly', 1], ['I agree', 4], ['Somewhat disagree', 2], ['Neutral', 3], ['4 - they enjoy crowds', 4], ['4, because I like it', 4],
+    ['four', 4], ['Four (moderately accurate)', 4], ['**5**', 5], ['4.', 4], ['4.0', 4], ['Moderately accurate (4)', 4],
+  ];
+  for (const [s, v] of accepted) assert.deepEqual(readLikertValue(s), { value: v, status: 'ok' }, s);
+  const rejected: Array<[string, string]> = [
+    ['7', 'out_of_range'], ['0', 'out_of_range'], ['-1', 'out_of_range'], ['4.5', 'out_of_range'], ['10/10', 'out_of_range'], ['3/7', 'out_of_range'],
+    ['2 out of 7', 'out_of_range'], ['six', 'out_of_range'], ['3-4', 'unparsable'], ['3 or 4', 'unparsable'], ['between 3 and 4', 'unparsable'],
+    ["I'd say between 3 and 4", 'unparsable'], ['N/A', 'unparsable'], ['it depends', 'unparsable'], ['  ', 'missing'],
+  ];
+  for (const [s, st] of rejected) assert.deepEqual(readLikertValue(s), { value: null, status: st }, s);
+  assert.equal(read('5'), 5);
+  assert.equal(readLikertValue('6', 7).value, 6, 'the scale maximum is a parameter');
+  assert.equal(readLikertValue('6/7', 7).value, 6);
+  // Item lines: echoed statements with the answer trailing, and the same rejections.
+  assert.deepEqual(readItemLineValue('I am the life of the party: 4'), { value: 4, status: 'ok' });
+  assert.deepEqual(readItemLineValue('I am the life of the party (2 out of 5)'), { value: 2, status: 'ok' });
+  assert.deepEqual(readItemLineValue('I have two cats — Very accurate'), { value: 5, status: 'ok' });
+  assert.deepEqual(readItemLineValue('I am the life of the party: 3 or 4'), { value: null, status: 'unparsable' });
+  assert.deepEqual(readItemLineValue('I am the life of the party: 6/7'), { value: null, status: 'out_of_range' });
+  const lines = parseLikertReply('1. 4/5 - I love parties\n2. Answer: 2\n3. (5)\n4. 9\n5. Strongly disagree, since they avoid crowds\n6. 3 or 4', 6);
+  assert.deepEqual(lines.values, [4, 2, 5, null, 1, null]);
+  assert.deepEqual(lines.status, ['ok', 'ok', 'ok', 'out_of_range', 'ok', 'unparsable']);
+  // One statement per call: the reply is the answer.
+  for (const [reply, v] of [['4', 4], ['Answer: 4', 4], ['Strongly agree.', 5], ['(2)\nThey avoid crowds.', 2], ['I would rate this a 4/5 because they love parties.', 4]] as const)
+    assert.deepEqual(parseLikertReply(reply, 1).values, [v], reply);
+  assert.deepEqual(parseLikertReply('I guess 7?', 1).status, ['out_of_range']);
+  const refused = parseLikertReply("As an AI, I don't have personal experiences or feelings.", 1);
+  assert.deepEqual([refused.refusal, refused.values], [true, [null]]);
+  assert.equal(parseLikertReply("I'm sorry, but I can't answer that.", 1).refusal, true);
 });
 
 test('judge replies are validated and the gate spells out its failures', () => {
