@@ -9,8 +9,24 @@ import { ACTION_KEYS, type ActionKey } from '../bluesky/actions.ts';
 import { filterActivity, loadKeywordFile, DEFAULT_KEYWORDS_FILE, type FilterCounts, type FilterResult } from '../filter/index.ts';
 import type { Activity } from '../bluesky/activity.ts';
 import { ingestPaths, formatProblem } from '../ingest/ingest.ts';
-import { AUDIT_THRESHOLDS, auditReleaseReport, createPiiEngine, loadOptOut, loadSecretInfo, pseudonymFor, releaseTimes, TIME_RANK, timeOptionName, type Leak, type TimeOption } from '../privacy/index.ts';
+import {
+  AUDIT_THRESHOLDS,
+  auditReleaseReport,
+  createPiiEngine,
+  knownHandleSet,
+  loadOptOut,
+  loadSecretInfo,
+  pseudonymFor,
+  redactKnownHandles,
+  releaseTimes,
+  TIME_RANK,
+  timeOptionName,
+  type KnownIdentifiers,
+  type Leak,
+  type TimeOption,
+} from '../privacy/index.ts';
 import { loadActivity } from '../store/activity.ts';
+import { collectedIdentifiers } from '../store/privacy.ts';
 import { finishedStage, loadThreads, releaseJsonlToParquet, saveThreads } from '../store/release.ts';
 import type { Store } from '../store/store.ts';
 import { buildThreads } from '../threads/build.ts';
@@ -30,8 +46,9 @@ import { writeReleaseFiles } from './write-release.ts';
 /**
  * Bumped when thread building or scrubbing changes, so stored threads of an older simpact are not reused.
  * 2: in `all` scope, action threads no longer follow cluster order.
+ * 3: the collected accounts' handles are scrubbed from texts (not in compat mode).
  */
-const THREADS_STAGE_VERSION = 2;
+const THREADS_STAGE_VERSION = 3;
 
 export class BuildError extends Error {
   constructor(
@@ -124,7 +141,7 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
       lap('ingest');
     }
     const prepared = await prepareThreads(store, o, keywords, lap);
-    const { users, parts, chainK, skipped, fingerprint, pii } = prepared;
+    const { users, parts, chainK, skipped, fingerprint, pii, known } = prepared;
     let threads: Thread[] | null = prepared.threads;
     prepared.threads = [];
 
@@ -197,7 +214,8 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
     writeFileSync(join(opened.tmp, RELEASE_MARKER), `${JSON.stringify(manifest, null, 2)}\n`);
     lap('card');
 
-    const audit = await auditReleaseReport(opened.tmp, { secret });
+    // The audit also looks for the collected accounts' own DIDs and handles, as the raw events give them.
+    const audit = await auditReleaseReport(opened.tmp, { secret, known });
     lap('audit');
     if (audit.leaks.length > 0) {
       rmSync(join(opened.tmp, RELEASE_MARKER), { force: true });
@@ -240,6 +258,8 @@ interface PreparedThreads {
   filterCounts: FilterCounts;
   pii: readonly string[];
   reused: boolean;
+  /** The collected accounts' DIDs and handles (from the raw events), for the handle scrub and the audit. */
+  known: KnownIdentifiers;
 }
 
 /**
@@ -266,6 +286,10 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
   lap('clusters');
 
   const engine = createPiiEngine({ compatBlueprint: o.compat, thresholds: o.piiThresholds });
+  // A handle on a domain the PII engine does not know (`sam.nyc`), written without `@`, is scrubbed by lookup; the
+  // reference has no such step (compat mode leaves it, and its audit then stops the build).
+  const known = await collectedIdentifiers(store);
+  const handles = o.compat ? new Set<string>() : knownHandleSet(known.handles);
   const hash = settingsHash({
     v: THREADS_STAGE_VERSION,
     fingerprint,
@@ -275,8 +299,9 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
     chainClusters: o.scope === 'same-cluster' ? settingsHash(parts.byK.get(chainK)!) : null,
     pii: engine.entities,
     piiThresholds: o.piiThresholds ?? {},
+    knownHandles: settingsHash([...handles].sort()),
   });
-  const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities };
+  const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities, known };
   const done = await finishedStage<{ skipped: Record<string, number> }>(store, 'threads', hash);
   if (done) {
     filtered = null;
@@ -291,7 +316,7 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
   let raw: Thread[] | null = built.threads;
   built.threads = [];
   lap('threads');
-  const threads = scrubThreads(raw, (t) => engine.redact(t).redacted);
+  const threads = scrubThreads(raw, handles.size ? (t) => redactKnownHandles(engine.redact(t).redacted, handles) : (t) => engine.redact(t).redacted);
   raw = null;
   lap('scrub');
   await saveThreads(store, hash, threads, { skipped });

@@ -103,6 +103,7 @@ export function renderCard(m: ReleaseManifest): string {
     '## Privacy measures',
     '',
     `- PII scrubbed from every text (${s.pii.mode}): ${s.pii.entities.map((e) => `\`<${e}>\``).join(', ')}.`,
+    ...(s.compat ? [] : ["- The collected accounts' own handles, on any domain and without `@`, are replaced by `<USERNAME>` wherever a text names them."]),
     `- Absolute times removed: only \`relative_integer_time\`, ${timeMeaning(s.time)} (time setting \`${s.time}\`).`,
     `- User ids are per-thread pseudonyms (${s.pseudonyms === 'hmac' ? 'HMAC-SHA256 keyed by a secret' : 'SHA-256 of DID, thread and secret, as the reference'}); no DID, handle, URI, record key or timestamp is released.`,
     `- ${s.optOutList ? 'An opt-out list was applied: every thread with a message by an opted-out user was removed.' : 'No opt-out list was given.'}`,

@@ -1,5 +1,7 @@
 // The release audit: scans every file of a release for what must not be in it (DIDs, handles, at:// URIs, raw
-// timestamps, e-mail addresses, URLs, phone numbers, the secret) and reports each leak with file:line, masked.
+// timestamps, e-mail addresses, URLs, phone numbers, the secret, and the identifiers of the collected users when
+// given) and reports each leak with file:line, masked. It works from patterns and the raw identifiers, never from the
+// writer's idea of what it wrote.
 import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,9 +9,24 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { createPiiEngine, type PiiEngine } from './pii/engine.ts';
+import { findKnownHandles, knownHandleSet } from './known-handles.ts';
 import { secretForms } from './secret.ts';
 
-export type LeakKind = 'did' | 'handle' | 'at-uri' | 'iso-date' | 'epoch-us' | 'epoch-ms' | 'epoch-ns' | 'email' | 'url' | 'phone' | 'secret' | 'needle';
+export type LeakKind =
+  | 'did'
+  | 'handle'
+  | 'at-uri'
+  | 'iso-date'
+  | 'epoch-us'
+  | 'epoch-ms'
+  | 'epoch-ns'
+  | 'email'
+  | 'url'
+  | 'phone'
+  | 'secret'
+  | 'needle'
+  | 'known-did'
+  | 'known-handle';
 
 export interface Leak {
   /** Path relative to the audited folder. */
@@ -25,8 +42,19 @@ export interface AuditOptions {
   secret?: string;
   /** Further exact strings that must not appear (e.g. a sample of raw DIDs or handles). Never shown unmasked. */
   extraNeedles?: string[];
-  /** Matches (of any kind but the secret and needles) that are allowed, e.g. the licence URL of a dataset card. */
+  /** Matches (of any kind but the secret, needles and known identifiers) that are allowed, e.g. the licence URL of a dataset card. */
   allow?: RegExp[];
+  /**
+   * Identifiers of the collected users, read from the store, not from the release writer: every handle (any domain,
+   * not only `*.bsky.social`) is looked for as a whole dotted name, case-insensitively (`known-handle`), and every
+   * `did:plc` identifier also without its `did:plc:` prefix (`known-did`; the prefixed form is the `did` pattern).
+   */
+  known?: KnownIdentifiers;
+}
+
+export interface KnownIdentifiers {
+  dids?: Iterable<string>;
+  handles?: Iterable<string>;
 }
 
 export interface AuditReport {
@@ -126,6 +154,10 @@ const EPOCH_RANGES: [LeakKind, number, number][] = [
 ];
 
 const JSON_STRING_RE = /"(?:[^"\\]|\\.)*"/g;
+
+/** A bare did:plc identifier (24 base32 characters) standing alone (with its prefix it is the `did` pattern's). */
+const PLC_ID_RE = /(?<![A-Za-z0-9]|did:plc:)[a-z2-7]{24}(?![A-Za-z0-9])/g;
+
 /** Always allowed: the W3C namespace URLs every SVG plot carries (they identify no one). */
 const STANDARD_ALLOW: RegExp[] = [/^https?:\/\/www\.w3\.org\/(?:2000\/svg|1999\/xlink|XML\/1998\/namespace)\/?$/];
 
@@ -167,6 +199,8 @@ class LineScanner {
   private readonly secrets: string[];
   private readonly needles: string[];
   private readonly allow: RegExp[];
+  private readonly plcIds = new Set<string>();
+  private readonly handles: ReadonlySet<string>;
   private doc: JsonProse | null = null;
 
   constructor(opts: AuditOptions) {
@@ -174,6 +208,11 @@ class LineScanner {
     this.secrets = opts.secret ? secretForms(opts.secret) : [];
     this.needles = (opts.extraNeedles ?? []).filter((n) => n.length >= 3);
     this.allow = [...STANDARD_ALLOW, ...(opts.allow ?? [])];
+    for (const did of opts.known?.dids ?? []) {
+      const m = /^did:plc:([a-z2-7]{24})$/.exec(did);
+      if (m) this.plcIds.add(m[1]);
+    }
+    this.handles = knownHandleSet(opts.known?.handles ?? []);
   }
 
   /** Called before the first line of every file. */
@@ -184,7 +223,7 @@ class LineScanner {
   scan(line: string, mode: ScanMode, file: string, lineNo: number, out: Leak[]): void {
     const seen = new Set<string>();
     const add = (kind: LeakKind, value: string) => {
-      if (kind !== 'secret' && kind !== 'needle' && this.allow.some((re) => re.test(value))) return;
+      if (kind !== 'secret' && kind !== 'needle' && !kind.startsWith('known-') && this.allow.some((re) => re.test(value))) return;
       const excerpt = kind === 'secret' ? '[secret]' : maskLeak(value);
       const key = `${kind}\u0000${value}`;
       if (seen.has(key)) return;
@@ -194,6 +233,9 @@ class LineScanner {
     for (const s of this.secrets) if (line.includes(s)) add('secret', s);
     for (const n of this.needles) if (line.includes(n)) add('needle', n);
     for (const [kind, re] of PATTERNS) for (const m of line.matchAll(re)) add(kind, m[0]);
+    // Known identifiers: exact set lookups of candidate tokens, so the cost does not grow with the number of users.
+    if (this.plcIds.size) for (const m of line.matchAll(PLC_ID_RE)) if (this.plcIds.has(m[0])) add('known-did', m[0]);
+    for (const h of findKnownHandles(line, this.handles)) add('known-handle', line.slice(h.start, h.end));
 
     // Raw timestamps: anywhere in a text file; in JSON everywhere but inside prose values (see PROSE_KEYS).
     let times: { kind: LeakKind; start: number; value: string }[] | null = null;

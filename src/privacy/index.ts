@@ -5,3 +5,4 @@ export * from './pseudonym.ts';
 export * from './secret.ts';
 export * from './opt-out.ts';
 export * from './audit.ts';
+export * from './known-handles.ts';

@@ -225,3 +225,59 @@ test('the audit catches what the scrubber judges too uncertain (a bare phone num
   writeFileSync(join(dir, 'a.jsonl'), `${lines.map((m) => pythonJsonDumps({ thread: [m], cluster_id: 0 })).join('\n')}\n`);
   assert.deepEqual(await auditRelease(dir, { secret: SECRET }), []);
 });
+
+// Issue 3 (gap 5): the collected accounts' own identifiers, read from the store, are looked for in every file kind,
+// whatever form the writer might have left them in.
+test('known identifiers: a collected handle on any domain and a bare did:plc id are leaks in JSONL, JSON, the card and Parquet', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plc = 'z72i7hdynmk6r22z27h6tvur';
+  const known = { dids: [DID, 'did:web:example.net'], handles: ['Carol.Example.NET', 'dave.bsky.social', 'handle.invalid'] };
+  const ids = pseudonymizeThread([{ did: DID, relative_integer_time: 0, text: 'x' }], SECRET, 'hmac');
+  const clean = [
+    { relative_integer_time: 1, text: 'met @<USERNAME> at <URL>, carol and dave said hi', user_id: ids[0] },
+    { relative_integer_time: 2, text: 'handle.invalid and abcdefghijklmnopqrstuvwx (24 letters, not a collected id)', user_id: ids[0] },
+  ];
+  writeFileSync(join(dir, 'cluster_0.jsonl'), `${clean.map((m) => pythonJsonDumps({ thread: [m], cluster_id: 0 })).join('\n')}\n`);
+  writeFileSync(join(dir, 'README.md'), '# Dataset\n\nNo identifiers here.\n');
+  assert.deepEqual(await auditRelease(dir, { secret: SECRET, known }), [], 'placeholders, other sites and other ids are clean');
+
+  writeFileSync(
+    join(dir, 'cluster_1.jsonl'),
+    [
+      pythonJsonDumps({ thread: [{ relative_integer_time: 1, text: 'thanks carol.example.net!', user_id: ids[0] }], cluster_id: 0 }),
+      pythonJsonDumps({ thread: [{ relative_integer_time: 1, text: 'fine', user_id: ids[0], author: plc }], cluster_id: 0 }),
+      pythonJsonDumps({ thread: [{ relative_integer_time: 1, text: `by ${DID}`, user_id: ids[0] }], cluster_id: 0 }),
+      pythonJsonDumps({ thread: [{ relative_integer_time: 1, text: 'www.carol.example.net.au is another site', user_id: ids[0] }], cluster_id: 0 }),
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'stats.json'), `${JSON.stringify({ top: { account: 'CAROL.example.net' } }, null, 2)}\n`);
+  writeFileSync(join(dir, 'README.md'), `# Dataset\n\nCurated by carol.example.net from ${plc}.\n`);
+  const pq = join(dir, 'full.parquet');
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`COPY (SELECT * FROM (VALUES (1, 'ok', 'ab'), (2, 'hi carol.example.net', 'cd')) v(relative_integer_time, text, user_id)) TO '${pq}' (FORMAT parquet)`);
+  conn.closeSync();
+  db.closeSync();
+
+  const got = (await auditRelease(dir, { secret: SECRET, known })).map((l) => `${l.file}:${l.line} ${l.kind}`);
+  for (const want of [
+    'cluster_1.jsonl:1 known-handle',
+    'cluster_1.jsonl:2 known-did',
+    'cluster_1.jsonl:3 did',
+    'stats.json:3 known-handle',
+    'README.md:3 known-handle',
+    'README.md:3 known-did',
+    'full.parquet:2 known-handle',
+  ]) {
+    assert.ok(got.includes(want), `missing ${want} in ${got.join(', ')}`);
+  }
+  assert.ok(!got.includes('cluster_1.jsonl:3 known-did'), 'a prefixed DID is reported once, as a did');
+  assert.ok(!got.includes('cluster_1.jsonl:4 known-handle'), 'a longer name that ends in a handle is another name');
+  assert.ok(!got.some((g) => g.startsWith('cluster_0.jsonl')));
+  // allow patterns never exempt a collected identifier
+  const allowed = await auditRelease(dir, { secret: SECRET, known, allow: [/./] });
+  assert.ok(allowed.some((l) => l.kind === 'known-handle') && allowed.some((l) => l.kind === 'known-did'));
+  // without the store's identifiers a custom-domain handle in prose is only what the URL check makes of it
+  assert.ok(!(await auditRelease(dir, { secret: SECRET })).some((l) => l.kind.startsWith('known-')));
+});
