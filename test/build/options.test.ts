@@ -1,5 +1,5 @@
 // Release options: --time bucket (and its refusal in compat mode), --no-parquet configs, and threads reused after a
-// change of clustering giving exactly the release of a fresh build.
+// change of clustering (all scope) or a new K (same-cluster scope) giving exactly the release of a fresh build.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,5 +138,36 @@ test('the stricter audit stops a build on a contact the scrubber left (bare phon
     assert.deepEqual(manifest.settings.pii.thresholds, { PHONE_NUMBER: 0.3 });
   } finally {
     store.close();
+  }
+});
+
+test('same-cluster scope: a new K over the same chain partition reuses the threads, byte for byte a fresh build; a new chain partition rebuilds them', async () => {
+  const opts = (out: string, ks: number[], seed: number) => buildOptions(out, keyFile, { ks, chainK: 3, seed });
+  const a = await Store.open(join(dir, 'reuse-sc-a.duckdb'));
+  const b = await Store.open(join(dir, 'reuse-sc-b.duckdb'));
+  try {
+    const first = await runBuild(a, { ...opts(join(dir, 'sc1'), [1, 3], 1), inputs: [REAL_TEXT] });
+    assert.equal(first.reusedThreads, false);
+    const more = await runBuild(a, opts(join(dir, 'sc2'), [1, 2, 3], 1));
+    assert.equal(more.reusedThreads, true, 'the K=3 chain partition is unchanged');
+    const fresh = await runBuild(b, { ...opts(join(dir, 'sc-fresh'), [1, 2, 3], 1), inputs: [REAL_TEXT] });
+    assert.equal(fresh.reusedThreads, false);
+    const reused = releaseFiles(join(dir, 'sc2'));
+    const expected = releaseFiles(join(dir, 'sc-fresh'));
+    assert.deepEqual([...reused.keys()], [...expected.keys()]);
+    for (const [path, bytes] of expected) assert.ok(bytes.equals(reused.get(path)!), `${path} differs between the reused and the fresh build`);
+    // the K=1 and K=3 files of the first build are those of the second
+    const before = releaseFiles(join(dir, 'sc1'));
+    for (const [path, bytes] of before) if (path.startsWith('processed_') || path.startsWith('splits/')) assert.ok(bytes.equals(reused.get(path)!), path);
+    const twice = await runBuild(a, opts(join(dir, 'sc3'), [1, 2, 3], 1));
+    assert.equal(twice.reusedThreads, true);
+    const third = releaseFiles(join(dir, 'sc3'));
+    for (const [path, bytes] of expected) assert.ok(bytes.equals(third.get(path)!), `${path}: a second reuse gives the same bytes`);
+
+    const reclustered = await runBuild(a, opts(join(dir, 'sc4'), [1, 2, 3], 2));
+    assert.equal(reclustered.reusedThreads, false, 'same-cluster scope: the chain partition is part of the threads key');
+  } finally {
+    a.close();
+    b.close();
   }
 });
