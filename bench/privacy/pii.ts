@@ -33,6 +33,7 @@ const configs: [string, Parameters<typeof createPiiEngine>[0]][] = [
   [`default (${PII_DEFAULT_ENTITIES.length} types)`, {}],
   [`compat blueprint (${PII_BLUEPRINT_ENTITIES.length} types, threshold 0)`, { compatBlueprint: true }],
   ['default + PERSON, LOCATION (13 types)', { entities: [...PII_DEFAULT_ENTITIES, 'PERSON', 'LOCATION'] }],
+  ['default + DATE_TIME (12 types)', { entities: [...PII_DEFAULT_ENTITIES, 'DATE_TIME'] }],
   ['phone only', { entities: ['PHONE_NUMBER'] }],
   ['url only', { entities: ['URL'] }],
 ];
