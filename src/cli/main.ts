@@ -37,6 +37,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       process.stderr.write(`simpact: ${err.message}\n`);
       return err.exitCode;
     }
+    // The store's own one-line errors (matched by name: importing the store here would load DuckDB for --help).
+    if (err instanceof Error && err.name === 'StoreInUseError') {
+      process.stderr.write(`simpact: ${err.message}\n`);
+      return EXIT.FAILURE;
+    }
     const sys = systemErrorMessage(err);
     if (sys && !process.env.SIMPACT_DEBUG) {
       process.stderr.write(`simpact: ${sys.message}\n`);

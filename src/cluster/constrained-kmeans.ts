@@ -44,7 +44,7 @@ export interface ConstrainedKMeansOptions {
    * of SEED_SAMPLE_PER_CENTRE·k points. Seeding is k sequential passes over what it draws from, so at n = 236,000,
    * k = 1000 the full rule alone reads the data a thousand times; the Lloyd iterations that follow use every point.
    */
-  seedSample?: number | 'all' | 'auto';
+  seedSample?: SeedSample;
   onIteration?: (info: IterationInfo) => void;
 }
 
@@ -108,11 +108,14 @@ export async function constrainedKMeans(
   }
 }
 
+/** Which points k-means++ seeds from: all, a sample of this many, or 'auto' (a 40·K sample when n·K > 2^26). */
+export type SeedSample = number | 'all' | 'auto';
+
 /** Sampled seeding draws this many points per centre (`seedSample: 'auto'`). */
 export const SEED_SAMPLE_PER_CENTRE = 40;
 
 /** How many points the seeding draws from (n: all of them). */
-export function seedSampleSize(n: number, k: number, rule: number | 'all' | 'auto'): number {
+export function seedSampleSize(n: number, k: number, rule: SeedSample): number {
   if (rule === 'all') return n;
   if (rule === 'auto') return n * k > 2 ** 26 && n > SEED_SAMPLE_PER_CENTRE * k ? SEED_SAMPLE_PER_CENTRE * k : n;
   if (!Number.isInteger(rule) || rule < k) throw new Error(`constrained k-means: seedSample must be an integer >= k (got ${rule})`);
@@ -120,7 +123,7 @@ export function seedSampleSize(n: number, k: number, rule: number | 'all' | 'aut
 }
 
 /** k-means++ over all points, or over a seeded uniform sample of them (partial Fisher–Yates, sorted back). */
-async function seedCentres(p: Problem, rng: Rng, rule: number | 'all' | 'auto'): Promise<Float32Array> {
+async function seedCentres(p: Problem, rng: Rng, rule: SeedSample): Promise<Float32Array> {
   const { data, n, d, k, xNorm, engine } = p;
   const m = seedSampleSize(n, k, rule);
   if (m >= n) return kmeansPlusPlus(engine, data, n, d, k, xNorm, rng);

@@ -12,7 +12,8 @@ import type { Store } from '../store/store.ts';
 import { silentLogger, type Logger } from '../util/log.ts';
 import { Rng } from '../util/rng.ts';
 import { computeDiagnostics, type ClusterDiagnostics } from './diagnostics.ts';
-import { constrainedKMeans } from './index.ts';
+import { constrainedKMeans, type SeedSample } from './index.ts';
+import { seedSampleSize } from './constrained-kmeans.ts';
 
 /** Medoid posts are chosen among at most this many sampled texts per cluster, and this many over all clusters. */
 const MEDOID_SAMPLE = 1000;
@@ -32,6 +33,8 @@ export interface ClusteringOptions {
   nInit?: number;
   maxIter?: number;
   tol?: number;
+  /** k-means++ seeding over all users or a seeded sample (default 'auto'; 'all' under compatBlueprint, as sklearn). */
+  seedSample?: SeedSample;
   embedder?: EmbedUsersOptions['embedder'];
   /** Reference behaviour where it differs (passed to the activity loader; recorded). */
   compatBlueprint?: boolean;
@@ -84,6 +87,7 @@ export interface ClusteringSettings {
   nInit: number;
   maxIter: number;
   tol: number;
+  seedSample: SeedSample;
   compatBlueprint: boolean;
   silhouetteSample: number;
   stageVersion: number;
@@ -114,6 +118,7 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
     nInit: opts.nInit ?? 10,
     maxIter: opts.maxIter ?? 300,
     tol: opts.tol ?? 1e-4,
+    seedSample: opts.seedSample ?? (opts.compatBlueprint ? 'all' : 'auto'),
     compatBlueprint: opts.compatBlueprint ?? false,
     silhouetteSample: opts.silhouetteSample ?? 2000,
     stageVersion: STAGE_VERSION,
@@ -172,6 +177,7 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
       maxIter: settings.maxIter,
       tol: settings.tol,
       seed: settings.seed,
+      seedSample: settings.seedSample,
       allowZeroRows: true, // zero-norm user vectors are kept, as the reference does
     });
     const textVectors = await getCachedEmbeddings(
@@ -211,7 +217,7 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
     seeds: { kmeans: settings.seed, diagnostics: settings.seed, ...embedderSeed(emb.embedder) },
     embedStats: emb.stats,
     perK,
-    deviations: deviations(emb.embedder, settings),
+    deviations: deviations(emb.embedder, settings, n, perK),
   };
 }
 
@@ -249,12 +255,14 @@ function embedderSeed(e: EmbedderRecord): { embedder?: number } {
   return typeof seed === 'number' ? { embedder: seed } : {};
 }
 
-function deviations(e: EmbedderRecord, s: ClusteringSettings): string[] {
+function deviations(e: EmbedderRecord, s: ClusteringSettings, n: number, perK: KClustering[]): string[] {
   const out: string[] = [];
   const faithfulE5 = e.id.includes('multilingual-e5-large') && e.settings.mode === 'blueprint';
   if (!faithfulE5) out.push(`embedder ${e.id} instead of intfloat/multilingual-e5-large with CLS pooling (spec §5.1)`);
   if (s.minSize !== 10) out.push(`minimum cluster size ${s.minSize} instead of 10`);
   if (s.maxSize !== null) out.push(`maximum cluster size ${s.maxSize} (the reference has none)`);
+  const sampled = perK.filter((r) => r.status === 'ok' && seedSampleSize(n, r.k, s.seedSample) < n).map((r) => `K=${r.k}: ${seedSampleSize(n, r.k, s.seedSample)}`);
+  if (sampled.length) out.push(`k-means++ seeded from a sample of the ${n} users (${sampled.join(', ')}; sklearn seeds from all; --seed-sample all)`);
   if (s.seed !== 42 || s.nInit !== 10 || s.maxIter !== 300) out.push(`k-means seed/n_init/max_iter ${s.seed}/${s.nInit}/${s.maxIter} instead of 42/10/300`);
   return out;
 }

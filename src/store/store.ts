@@ -5,7 +5,6 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-import { CliError, EXIT } from '../cli/exit-codes.ts';
 import type { SchemaModule } from './schema-module.ts';
 
 export type { SchemaModule };
@@ -17,6 +16,14 @@ export function resolveDbPath(explicit?: string): string {
 }
 
 export type Row = Record<string, unknown>;
+
+/** The store file is held by another process (DuckDB allows one per file). The CLI shows the message as is. */
+export class StoreInUseError extends Error {
+  override readonly name = 'StoreInUseError';
+  constructor(readonly storePath: string) {
+    super(`the store ${storePath} is in use by another simpact process (e.g. a running simpact serve); stop it first, or use another --db`);
+  }
+}
 
 export class Store {
   private constructor(
@@ -33,7 +40,7 @@ export class Store {
     } catch (err) {
       // DuckDB allows one process per database file; say so instead of its lock message (which names a PID).
       if (/Could not set lock|Conflicting lock/i.test((err as Error).message)) {
-        throw new CliError(`the store ${path} is in use by another simpact process (e.g. a running simpact serve); stop it first, or use another --db`, EXIT.FAILURE);
+        throw new StoreInUseError(path);
       }
       throw new Error(`cannot open store ${path}: ${(err as Error).message}`);
     }

@@ -43,6 +43,22 @@ test('simpact cluster --vectors writes labels per K and reports sizes, inertia, 
       for (const l of labels.data) counts[l]++;
       assert.deepEqual(counts, r.sizes);
     }
+    // A seeded seeding sample gives labels of its own, the same on every run; a bad value is a usage error.
+    const sampledRun = () => simpact(['cluster', '--vectors', vectors, '--k', '7', '--min-size', '20', '--n-init', '1', '--seed-sample', '50', '--out', out, '--json']);
+    const s1 = sampledRun();
+    assert.equal(s1.status, 0, s1.stderr);
+    const labels1 = Array.from(readNpy(JSON.parse(s1.stdout).perK[0].labelsFile).data);
+    const labels2 = Array.from(readNpy(JSON.parse(sampledRun().stdout).perK[0].labelsFile).data);
+    assert.deepEqual(labels1, labels2);
+    assert.ok(JSON.parse(s1.stdout).perK[0].sizes.every((s: number) => s >= 20));
+    for (const bad of ['0', 'some', '1.5']) {
+      const r = simpact(['cluster', '--vectors', vectors, '--k', '2', '--seed-sample', bad, '--out', out]);
+      assert.equal(r.status, 2, bad);
+      assert.match(r.stderr, /--seed-sample: expected all, auto or a positive integer/);
+    }
+    const tooSmall = simpact(['cluster', '--vectors', vectors, '--k', '7', '--min-size', '20', '--seed-sample', '5', '--out', out]);
+    assert.equal(tooSmall.status, 2);
+    assert.match(tooSmall.stderr, /seedSample must be an integer >= k/);
     const infeasible = simpact(['cluster', '--vectors', vectors, '--k', '2,25', '--min-size', '10', '--out', out]);
     assert.equal(infeasible.status, 2);
     assert.match(infeasible.stderr, /infeasible: 200 points cannot fill 25 clusters of at least 10/);

@@ -34,6 +34,11 @@ test('runClustering: real clusters per K, skipped infeasible K, stored and reuse
     assert.equal(res.seeds.kmeans, 42);
     assert.equal(res.seeds.embedder, 42);
     assert.ok(res.deviations.some((d) => /instead of intfloat\/multilingual-e5-large/.test(d)));
+    assert.equal(res.settings.seedSample, 'auto');
+    assert.ok(!res.deviations.some((d) => /seeded from a sample/.test(d)), 'auto does not sample 36 users');
+    const sampled = await runClustering(store, { ...opts, ks: [3], seedSample: 12 });
+    assert.match(sampled.deviations.join('\n'), /k-means\+\+ seeded from a sample of the 36 users \(K=3: 12;/);
+    assert.equal(sampled.perK[0].reused, false, 'another seeding sample is another run');
     const [k3, k2, k4] = res.perK;
     assert.equal(k3.status, 'ok');
     assert.equal(k3.assignments.size, 36);

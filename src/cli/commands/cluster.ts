@@ -28,6 +28,7 @@ interface ClusterOpts extends FilterCliOptions {
   maxIter: number;
   tol: number;
   seed: number;
+  seedSample?: number | 'all' | 'auto';
   out?: string;
   allowZeroVectors?: boolean;
   json?: boolean;
@@ -50,6 +51,7 @@ export default function register(program: Command): void {
     .option('--max-iter <n>', 'Lloyd iterations per seeding', intArg('--max-iter', 1), 300)
     .option('--tol <x>', 'convergence tolerance on the centre shift, relative to the mean feature variance', floatArg('--tol'), 1e-4)
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 42)
+    .option('--seed-sample <n|all|auto>', "points k-means++ seeds from: all (sklearn), a seeded sample of n, or auto (a 40·K sample when n·K > 2^26; the default, 'all' under --compat blueprint)", seedSampleArg)
     .option('--out <dir>', 'output folder for labels_k{K}.npy (int32; store input: row i is the i-th kept user in sorted-DID order, as the user vectors are stored) and, for store input, the diagnostics (default with --vectors: cluster-out)')
     .option('--allow-zero-vectors', 'keep all-zero rows of --vectors instead of refusing them');
   command.addOption(embedderOption(`store input: the embedder of the user vectors (default lsa): ${EMBEDDER_HELP}`));
@@ -74,6 +76,7 @@ export default function register(program: Command): void {
         maxIter: opts.maxIter,
         tol: opts.tol,
         seed: opts.seed,
+        seedSample: opts.seedSample,
         allowZeroVectors: opts.allowZeroVectors,
         quiet: isQuiet(cmd) || opts.json,
       };
@@ -88,6 +91,12 @@ export default function register(program: Command): void {
       if (opts.json) printJson(report);
       else process.stdout.write(formatClusterReport(report));
     });
+}
+
+function seedSampleArg(value: string): number | 'all' | 'auto' {
+  if (value === 'all' || value === 'auto') return value;
+  if (/^\d+$/.test(value) && Number(value) >= 1) return Number(value);
+  throw new CliError(`--seed-sample: expected all, auto or a positive integer, got ${JSON.stringify(value)}`, EXIT.USAGE);
 }
 
 function flag(name: string): string {

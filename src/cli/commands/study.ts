@@ -149,8 +149,8 @@ async function openStudyStore(cmd: Command, insteadWhileServing: string): Promis
   try {
     return await Store.open(globalDb(cmd));
   } catch (err) {
-    if (err instanceof CliError && /in use by another simpact process/.test(err.message)) {
-      throw new CliError(`${err.message}. While simpact serve runs on this store, ${insteadWhileServing} instead`, err.exitCode);
+    if (err instanceof Error && err.name === 'StoreInUseError') {
+      throw new CliError(`${err.message}. While simpact serve runs on this store, ${insteadWhileServing} instead`, EXIT.FAILURE);
     }
     throw err;
   }
