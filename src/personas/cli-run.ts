@@ -11,7 +11,7 @@ import { Store } from '../store/store.ts';
 import { loadInstrument, type InstrumentId } from './data-files.ts';
 import { generatePersonas, type SourceUser } from './generate.ts';
 import type { SubgroupFilter } from './human-reference.ts';
-import { judgePersonas, resolveGateKey } from './judge.ts';
+import { gateReport, judgePersonas, resolveGateKey } from './judge.ts';
 import { JUDGE_PROMPT_VERSION } from './prompts.ts';
 import { piiRedactor } from './pii-redactor.ts';
 import { administerQuestionnaire } from './questionnaire.ts';
@@ -105,11 +105,13 @@ export async function runScore(
   return withStore(db, async (store) => {
     const gate = f.all ? undefined : await resolveGateKey(store, f);
     const passed = gate ? await passedPersonaIds(store, gate) : new Set<string>();
-    const personas = (await listPersonas(store)).filter((p) => f.all || passed.has(p.id));
+    const all = await listPersonas(store);
+    const personas = all.filter((p) => f.all || passed.has(p.id));
+    const gateOutcome = gate ? await gateReport(store, gate, all.map((p) => p.id)) : null;
     const summary = await withModel(f, (m) =>
       administerQuestionnaire(store, m, inst, personas, { repeats: f.repeats, temperature: f.temperature, seed: f.seed, itemsPerCall: f.itemsPerCall, concurrency: f.concurrency, retries: f.retries }),
     );
-    return { ...summary, gate: gate ?? null, answerStatusTotals: await answerStatusCounts(store, inst.id) };
+    return { ...summary, gate: gate ?? null, gateReport: gateOutcome, all: Boolean(f.all), answerStatusTotals: await answerStatusCounts(store, inst.id) };
   });
 }
 
@@ -215,6 +217,7 @@ export async function runRevise(db: string, f: ReviseFlags) {
         key = { judgeModel: m.id, promptVersion: JUDGE_PROMPT_VERSION, ...gateRule };
         return judgePersonas(store, m, rev.revised, (p) => users.get(p.sourceUser), { gate: gateRule, concurrency: f.concurrency, retries: f.retries });
       });
+      if (key) out.gateReport = await gateReport(store, key, rev.revised.map((p) => p.id));
     }
     if (f.scorerModel && rev.revised.length) {
       if (!key) {

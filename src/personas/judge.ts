@@ -127,12 +127,60 @@ export function regate(j: JudgementRecord, gate: GateRule): JudgementRecord {
   return { ...j, passed: g.passed, reasons: g.passed ? own : `${g.failures.join('; ')}${own ? ` | ${own}` : ''}`, gate, judgeReasons: own };
 }
 
+/** Why a verdict failed, in counting form ("faithfulness below threshold", "judge refused", …). */
+function countRejection(into: ExclusionCounts, j: JudgementRecord, gate: GateRule): void {
+  if (!j.scores) countExclusion(into, j.judgeReasons || j.reasons);
+  else for (const f of applyGate(j.scores, gate).failures) countExclusion(into, f.replace(/ \d.*$/, ' below threshold'));
+}
+
 function countVerdict(s: JudgeSummary, j: JudgementRecord): void {
   s.judged++;
   if (j.passed) s.passed++;
-  else s.rejected++;
-  if (!j.scores) countExclusion(s.rejections, j.reasons);
-  else for (const f of applyGate(j.scores, j.gate ?? DEFAULT_GATE).failures) countExclusion(s.rejections, f.replace(/ \d.*$/, ' below threshold'));
+  else {
+    s.rejected++;
+    countRejection(s.rejections, j, j.gate ?? DEFAULT_GATE);
+  }
+}
+
+/** What the quality gate did to a set of personas under one gate key: the counts and the reasons for rejection. */
+export interface GateReport {
+  judgeModel: string;
+  promptVersion: string;
+  minEach: number;
+  minMean: number;
+  personas: number;
+  passed: number;
+  rejected: number;
+  /** No verdict from this judge and prompt version (not judged yet, or the call failed). */
+  unjudged: number;
+  passRate: number;
+  rejections: ExclusionCounts;
+}
+
+/** The gate's outcome for `personaIds` under `key`, decided from the stored scores as passedPersonaIds decides it. */
+export async function gateReport(store: Store, key: GateKey, personaIds: readonly string[]): Promise<GateReport> {
+  const verdicts = new Map((await listJudgements(store)).filter((j) => j.judgeModel === key.judgeModel && j.promptVersion === key.promptVersion).map((j) => [j.personaId, j]));
+  const rule = { minEach: key.minEach, minMean: key.minMean };
+  const r: GateReport = { ...key, personas: personaIds.length, passed: 0, rejected: 0, unjudged: 0, passRate: 0, rejections: {} };
+  for (const id of personaIds) {
+    const j = verdicts.get(id);
+    if (!j) r.unjudged++;
+    else if (j.scores && applyGate(j.scores, rule).passed) r.passed++;
+    else {
+      r.rejected++;
+      countRejection(r.rejections, j, rule);
+    }
+  }
+  r.passRate = r.passed + r.rejected ? r.passed / (r.passed + r.rejected) : 0;
+  r.rejections = Object.fromEntries(Object.entries(r.rejections).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return r;
+}
+
+/** One line for stage output: "gate openai:x (judge-v3, min-each 3, min-mean 4): 7 of 9 passed, 2 rejected {...}, 1 unjudged". */
+export function gateLine(g: GateReport | null | undefined): string {
+  if (!g) return 'gate: no verdicts in the store (nothing was judged)';
+  const rej = g.rejected ? ` ${JSON.stringify(g.rejections)}` : '';
+  return `gate ${g.judgeModel} (${g.promptVersion}, min-each ${g.minEach}, min-mean ${g.minMean}): ${g.passed} of ${g.passed + g.rejected} judged passed (${(100 * g.passRate).toFixed(1)} %), ${g.rejected} rejected${rej}, ${g.unjudged} unjudged`;
 }
 
 export async function judgePersonas(

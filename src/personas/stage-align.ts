@@ -7,7 +7,7 @@ import { alignToReference } from './align.ts';
 import { loadHumanReference, loadNormGroups, type InstrumentId } from './data-files.ts';
 import { describeFilter, filterReference, type SubgroupFilter } from './human-reference.ts';
 import { sampleFromNorms } from './norms.ts';
-import { resolveGateKey } from './judge.ts';
+import { gateReport, resolveGateKey, type GateReport } from './judge.ts';
 import { buildAlignmentReport, reportHtml, reportMarkdown, type AlignmentReport, type NamedSet } from './report.ts';
 import { countExclusion, pointsFromBig5, selectRows, type Big5, type ExclusionCounts, type Points } from './types.ts';
 
@@ -54,6 +54,8 @@ export interface ScoredPool {
   ids: string[];
   points: Points;
   excluded: ExclusionCounts;
+  /** The personas the gate was applied to: all but revisions for another group (or, globally, all revisions). */
+  considered: string[];
 }
 
 /** The original persona a revision descends from (itself for an original). */
@@ -88,6 +90,7 @@ export async function loadScoredPool(store: Store, opts: PoolOptions): Promise<S
   }
   const excluded: ExclusionCounts = {};
   const eligible: PersonaRecord[] = [];
+  const considered: string[] = [];
   for (const p of personas) {
     if (p.parentId && opts.group === undefined) {
       countExclusion(excluded, 'revised for a subgroup (a global alignment uses the originals)');
@@ -97,6 +100,7 @@ export async function loadScoredPool(store: Store, opts: PoolOptions): Promise<S
       countExclusion(excluded, 'revised for another group');
       continue;
     }
+    considered.push(p.id);
     if (!passed.has(p.id)) {
       if (judged.has(p.id)) {
         countExclusion(excluded, 'rejected by the quality gate');
@@ -132,7 +136,7 @@ export async function loadScoredPool(store: Store, opts: PoolOptions): Promise<S
     for (const x of list.slice(1)) countExclusion(excluded, x.depth < list[0].depth ? 'replaced by its revision for the group' : 'another revision of the same persona is used');
   }
   ids.sort();
-  return { ids, points: pointsFromBig5(ids.map((id) => scoreOf.get(id)!)), excluded };
+  return { ids, points: pointsFromBig5(ids.map((id) => scoreOf.get(id)!)), excluded, considered };
 }
 
 export interface AlignStageOptions extends PoolOptions {
@@ -161,6 +165,8 @@ export interface AlignStageResult {
   refine?: { swaps: number; passes: number; energyBefore: number; energyAfter: number };
   /** The verdicts the pool was gated with (undefined when nothing was judged). */
   gate?: GateKey;
+  /** What the gate did to the personas considered for the pool: passed / rejected (with reasons) / unjudged. */
+  gateReport: GateReport | null;
   group?: string;
   /** Low coverage: ESS below the target size (the pool covers the reference, or subgroup, poorly). */
   poorCoverage: boolean;
@@ -210,6 +216,7 @@ export async function alignStage(store: Store, options: AlignStageOptions): Prom
     ot: r.ot && { epsilon: r.ot.epsilon, iterations: r.ot.iterations, converged: r.ot.converged, meanMatchedCost: r.ot.meanMatchedCost },
     refine: r.refine && { swaps: r.refine.swaps, passes: r.refine.passes, energyBefore: r.refine.energyBefore, energyAfter: r.refine.energyAfter },
     gate: opts.gate,
+    gateReport: opts.gate ? await gateReport(store, opts.gate, pool.considered) : null,
     group: opts.group,
     poorCoverage: r.weights.ess < opts.targetSize,
     notes: referenceNotes(opts.instrument, opts.reference),
@@ -277,6 +284,7 @@ export async function reportStage(store: Store, setId: string, opts: { seed?: nu
     ot: diag.ot,
     refine: diag.refine,
     gate: gate ?? null,
+    gateReport: gate ? await gateReport(store, gate, pool.considered) : null,
     group: st.group ?? null,
     excludedPersonas: pool.excluded,
     excludedReferenceRows: ref.excluded,

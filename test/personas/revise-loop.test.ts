@@ -5,17 +5,15 @@
 // given temperature and items per call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startOpenAITestServer } from '../helpers/openai-test-server.ts';
 import { Store } from '../../src/store/store.ts';
 import { getPersonaSet, listJudgements, listPersonas, listScores } from '../../src/store/personas.ts';
 import { runRevise } from '../../src/personas/cli-run.ts';
+import { postEvents as events, runCli as cli } from './cli-helpers.ts';
 
-const bin = fileURLToPath(new URL('../../bin/simpact.js', import.meta.url));
 const LONG = 'They repair bicycles at a community workshop, read about birds, share small victories, thank the people who help them, and keep a calm routine built around reuse, patience and curiosity about nature. Their posts are short, warm and practical, and they often ask others for advice.';
 
 function chat(body: any): string {
@@ -35,31 +33,6 @@ function chat(body: any): string {
     return JSON.stringify({ answers: Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i + 1), level])) });
   }
   return '{}';
-}
-
-/** Jetstream post events for `users` users with 6 posts each (text marks the user). */
-function events(users: number): string {
-  const lines: string[] = [];
-  for (let u = 0; u < users; u++) {
-    const did = `did:plc:${String.fromCharCode(97 + u).repeat(24)}`;
-    for (let k = 0; k < 6; k++) {
-      const t = 1740787200000000 + u * 1000000 + k * 1000;
-      const record = { $type: 'app.bsky.feed.post', createdAt: new Date(t / 1000).toISOString(), langs: ['en'], text: `USER${u} day ${k}: trued a wheel at the workshop, saw a heron by the canal, and made soup for the neighbours.` };
-      lines.push(JSON.stringify({ did, time_us: t, kind: 'commit', commit: { rev: `r${u}${k}`, operation: 'create', collection: 'app.bsky.feed.post', rkey: `k${u}x${k}`, record, cid: `bafy${u}x${k}` } }));
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function cli(db: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, '--db', db, ...args], { env: { ...process.env, SIMPACT_QUIET: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 test('the revise loop through the CLI and runRevise: gated, scored, kept out of global sets, replacing parents in their group', async () => {

@@ -95,8 +95,10 @@ export default function register(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
       const { runScore, endpointFailed } = await import('../../personas/cli-run.ts');
+      const { gateLine } = await import('../../personas/judge.ts');
       const s = await stage(() => runScore(globalDb(cmd), o));
-      out(cmd, s, `scored ${s.scored}/${s.personas}; unscored ${JSON.stringify(s.unscored)}; answers ${JSON.stringify(s.answers)}; ${s.retries} retries; LLM calls ${s.llm.calls} (${s.llm.cached} cached)`);
+      const gate = s.all ? 'gate: not applied (--all)' : `${gateLine(s.gateReport)}; only those that passed are scored`;
+      out(cmd, s, `${gate}\nscored ${s.scored}/${s.personas}; unscored ${JSON.stringify(s.unscored)}; answers ${JSON.stringify(s.answers)}; ${s.retries} retries; LLM calls ${s.llm.calls} (${s.llm.cached} cached)`);
       if (endpointFailed(s.scored, s.unscored)) throw new CliError('no persona could be scored: every model call failed', EXIT.FAILURE);
     });
 
@@ -123,8 +125,9 @@ export default function register(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
       const { runAlign } = await import('../../personas/cli-run.ts');
+      const { gateLine } = await import('../../personas/judge.ts');
       const s = await stage(() => runAlign(globalDb(cmd), { ...o, countries: o.country }));
-      out(cmd, s, `set ${s.setId}: ${o.size} of ${s.poolSize} personas; excluded ${JSON.stringify(s.excludedPersonas)}; reference n=${s.referenceN}; ESS ${s.ess.toFixed(1)} (before clipping ${s.essBeforeClip.toFixed(1)}, ${s.clipped} clipped)${s.poorCoverage ? ' — poor coverage: consider personas revise' : ''}${s.notes.map((n) => `\nnote: ${n}`).join('')}`);
+      out(cmd, s, `${gateLine(s.gateReport)}${o.includeUnjudged ? ' (unjudged personas included)' : ''}\nset ${s.setId}: ${o.size} of ${s.poolSize} personas; excluded ${JSON.stringify(s.excludedPersonas)}; reference n=${s.referenceN}; ESS ${s.ess.toFixed(1)} (before clipping ${s.essBeforeClip.toFixed(1)}, ${s.clipped} clipped)${s.poorCoverage ? ' — poor coverage: consider personas revise' : ''}${s.notes.map((n) => `\nnote: ${n}`).join('')}`);
     });
 
   retriesOption(modelOptions(personas.command('revise').description('subgroup adaptation: revise the personas behind poorly matched reference draws, then re-judge and re-score them')))
@@ -146,9 +149,12 @@ export default function register(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (o, cmd: Command) => {
       const { runRevise } = await import('../../personas/cli-run.ts');
+      const { gateLine } = await import('../../personas/judge.ts');
       const s = await stage(() => runRevise(globalDb(cmd), o));
       const wait = s.awaitingGate ? `; ${String(s.awaitingGate)} await the quality gate (run personas judge, then personas score)` : '';
-      out(cmd, s, `revised ${String(s.revised)} of ${String(s.poorlyCovered)} poorly covered personas; failed ${JSON.stringify(s.failed)}${wait}`);
+      const gate = s.gateReport ? `\nrevised personas: ${gateLine(s.gateReport as Parameters<typeof gateLine>[0])}` : '';
+      const scored = s.score ? `\nscored ${String((s.score as { scored: number }).scored)} of the revised personas that passed` : '';
+      out(cmd, s, `revised ${String(s.revised)} of ${String(s.poorlyCovered)} poorly covered personas; failed ${JSON.stringify(s.failed)}${wait}${gate}${scored}`);
     });
 
   personas
