@@ -57,7 +57,7 @@ function balancedEnd(text: string, start: number): number {
 // First-person refusal formulas. Narratives are third-person ("They …"), so one of these opening a reply, or the
 // unmistakable "as an AI …, I", is a refusal and not a persona.
 const REFUSAL_OPENING =
-  /^\W*(?:(?:I'm|I am) sorry|sorry|unfortunately|apologies)?[,.!]?\s*(?:but\s+)?(?:I\s+(?:can't|cannot|can not|won't|will not|am unable to|am not able to|must decline|do not feel comfortable|don't feel comfortable)|I'm\s+(?:unable|not able)\s+to|as an AI\b)/i;
+  /^\W*(?:(?:I'm|I am) sorry|sorry|unfortunately|apologies)?[,.!]?\s*(?:but\s+)?(?:I\s+(?:can't|cannot|can not|won't|will not|am unable to|am not able to|must decline|do not feel comfortable|don't feel comfortable)|(?:I'm|I am)\s+(?:unable to|not able to|not comfortable|an AI\b)|as an AI\b)/i;
 const REFUSAL_ANYWHERE =
   /\bas an (?:AI|artificial intelligence)(?: language model| assistant| model)?,?\s+I\b|\bI (?:can't|cannot|am unable to|'m unable to|won't) (?:help|assist|comply|fulfil|fulfill|provide|create|write|do that|answer|complete|role-?play|pretend)\b/i;
 

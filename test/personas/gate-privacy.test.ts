@@ -108,6 +108,9 @@ test('refusal prose in the writer content is counted as a refusal, not stored as
   }
   assert.equal(isRefusalText('They work as an AI researcher. They cannot stand noise.'), false);
   assert.equal(isRefusalText('Unfortunately, I am unable to complete this request.'), true);
+  for (const t of ["I can't help with that.", 'I am not comfortable writing this.', "I'm an AI and don't have feelings.", 'As a language model, I can’t answer.', 'I apologize, but I cannot fulfil this request.', 'I must decline this request.', "I'm afraid I can't help with that."])
+    assert.equal(isRefusalText(t), true, t);
+  for (const t of ["They can't help with chores on weekdays.", 'They are sorry when they miss a ride.', 'Strongly agree', '{"answers": {"1": 4}}']) assert.equal(isRefusalText(t), false, t);
 });
 
 test('unparsable judge and questionnaire replies are retried with a new seed; a resumed run asks nothing again', async () => {
