@@ -157,7 +157,6 @@ const JSON_STRING_RE = /"(?:[^"\\]|\\.)*"/g;
 
 /** A bare did:plc identifier (24 base32 characters) standing alone (with its prefix it is the `did` pattern's). */
 const PLC_ID_RE = /(?<![A-Za-z0-9]|did:plc:)[a-z2-7]{24}(?![A-Za-z0-9])/g;
-
 /** Always allowed: the W3C namespace URLs every SVG plot carries (they identify no one). */
 const STANDARD_ALLOW: RegExp[] = [/^https?:\/\/www\.w3\.org\/(?:2000\/svg|1999\/xlink|XML\/1998\/namespace)\/?$/];
 

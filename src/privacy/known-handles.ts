@@ -3,10 +3,6 @@
 // it. With the list of handles the store holds, such a name is found by an exact lookup of each whole dotted name,
 // case-insensitively: the build replaces it with `<USERNAME>` and the audit reports any that is left. Pure.
 
-/** A whole dotted name: labels of letters, digits and hyphens, not part of a longer name, the last one not all digits. */
-export const DOTTED_NAME_RE =
-  /(?<![A-Za-z0-9_.-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?![A-Za-z0-9_-]|\.[A-Za-z0-9])/g;
-
 /**
  * The handles to look for, lower-cased, without a leading `@`. A handle has at least two labels; `handle.invalid` is
  * the placeholder of an unresolvable handle, not anyone's name.
@@ -20,12 +16,42 @@ export function knownHandleSet(handles: Iterable<string>): Set<string> {
   return out;
 }
 
-/** Each whole dotted name of `text` that is in `known` (lower-cased), with its position. */
+/**
+ * Each whole dotted name of `text` (letters, digits, hyphens and inner full stops, not part of a longer name:
+ * `www.sam.nyc` and `sam.nyc.example` are other names) that is in `known` (lower-cased), with its position. Driven
+ * by the full stops (`indexOf`), so a line costs little more than one pass over it.
+ */
 export function findKnownHandles(text: string, known: ReadonlySet<string>): { start: number; end: number }[] {
-  if (known.size === 0 || !text.includes('.')) return [];
+  if (known.size === 0) return [];
   const out: { start: number; end: number }[] = [];
-  for (const m of text.matchAll(DOTTED_NAME_RE)) if (known.has(m[0].toLowerCase())) out.push({ start: m.index, end: m.index + m[0].length });
+  const len = text.length;
+  let dot = text.indexOf('.');
+  while (dot !== -1) {
+    if (dot === 0 || dot + 1 >= len || !isLabelChar(text.charCodeAt(dot - 1)) || !isLabelChar(text.charCodeAt(dot + 1))) {
+      dot = text.indexOf('.', dot + 1);
+      continue;
+    }
+    let start = dot - 1;
+    while (start > 0 && isNameChar(text.charCodeAt(start - 1))) start--;
+    let end = dot + 1;
+    while (end < len && isNameChar(text.charCodeAt(end))) end++;
+    dot = text.indexOf('.', end);
+    // edges: a name neither starts nor ends with a full stop or a hyphen
+    while (start < end && !isAlnum(text.charCodeAt(start))) start++;
+    while (end > start && !isAlnum(text.charCodeAt(end - 1))) end--;
+    if (end - start >= 3 && known.has(text.slice(start, end).toLowerCase())) out.push({ start, end });
+  }
   return out;
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isLabelChar(c: number): boolean {
+  return isAlnum(c) || c === 45;
+}
+function isNameChar(c: number): boolean {
+  return isLabelChar(c) || c === 46;
 }
 
 /** `text` with every known handle replaced by `<USERNAME>` (an `@` before it stays, as the engine's replace does). */
