@@ -141,7 +141,7 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
       lap('ingest');
     }
     const prepared = await prepareThreads(store, o, keywords, lap);
-    const { users, parts, chainK, skipped, fingerprint, pii, known } = prepared;
+    const { users, parts, chainK, skipped, fingerprint, pii, known, scrubText } = prepared;
     let threads: Thread[] | null = prepared.threads;
     prepared.threads = [];
 
@@ -158,7 +158,8 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
     const stats = await writeReleaseFiles(opened.tmp, priv.threads, partitions, { seed: o.seed, fractions: o.split }, o.parquet ? (files, dest) => releaseJsonlToParquet(store, files, dest) : null);
     if (parts.stage) {
       const { writeClusterDiagnostics } = await import('../cluster/diagnostics-write.ts');
-      await writeClusterDiagnostics(parts.stage, join(opened.tmp, 'diagnostics'));
+      // medoid posts and top terms are scrubbed as the thread texts are (compat: the diagnostics' own default)
+      await writeClusterDiagnostics(parts.stage, join(opened.tmp, 'diagnostics'), o.compat ? {} : { redact: scrubText });
     }
     lap('write');
 
@@ -260,6 +261,8 @@ interface PreparedThreads {
   reused: boolean;
   /** The collected accounts' DIDs and handles (from the raw events), for the handle scrub and the audit. */
   known: KnownIdentifiers;
+  /** How a text is scrubbed (the PII engine, then the collected handles outside compat mode). */
+  scrubText: (text: string) => string;
 }
 
 /**
@@ -301,7 +304,8 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
     piiThresholds: o.piiThresholds ?? {},
     knownHandles: settingsHash([...handles].sort()),
   });
-  const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities, known };
+  const scrubText = handles.size ? (t: string) => redactKnownHandles(engine.redact(t).redacted, handles) : (t: string) => engine.redact(t).redacted;
+  const base = { users, parts, chainK, fingerprint, filterCounts: filtered.counts, pii: engine.entities, known, scrubText };
   const done = await finishedStage<{ skipped: Record<string, number> }>(store, 'threads', hash);
   if (done) {
     filtered = null;
@@ -316,7 +320,7 @@ async function prepareThreads(store: Store, o: BuildOptions, keywords: string[] 
   let raw: Thread[] | null = built.threads;
   built.threads = [];
   lap('threads');
-  const threads = scrubThreads(raw, handles.size ? (t) => redactKnownHandles(engine.redact(t).redacted, handles) : (t) => engine.redact(t).redacted);
+  const threads = scrubThreads(raw, scrubText);
   raw = null;
   lap('scrub');
   await saveThreads(store, hash, threads, { skipped });

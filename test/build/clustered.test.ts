@@ -10,6 +10,7 @@ import { runBuild } from '../../src/dataset/build-stage.ts';
 import { parseSplitFractions } from '../../src/dataset/splits.ts';
 import { generateFile } from '../../src/generate/write.ts';
 import { auditReleaseReport } from '../../src/privacy/audit.ts';
+import { collectedIdentifiers } from '../../src/store/privacy.ts';
 import { Store } from '../../src/store/store.ts';
 import { silentLogger } from '../../src/util/log.ts';
 
@@ -62,6 +63,10 @@ test('build clusters users at each feasible K and releases the diagnostics', asy
     const manifest = JSON.parse(readFileSync(join(out, 'release.json'), 'utf8'));
     assert.equal(manifest.settings.embedder.id, 'lsa');
     assert.deepEqual((await auditReleaseReport(out, {})).leaks, []);
+    // the generated accounts announce handles (identity events); none is in the release, diagnostics included
+    const known = await collectedIdentifiers(store);
+    assert.ok(known.handles.length > 0 && known.dids.length >= 200);
+    assert.deepEqual((await auditReleaseReport(out, { known })).leaks, []);
   } finally {
     store.close();
   }
