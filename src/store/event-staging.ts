@@ -82,8 +82,6 @@ export interface StagedEvent {
   rawChanged: boolean;
   /** The posts-file line for post creates. */
   post?: string;
-  /** The event's identity (the columns deduplication compares), for spotting repeats inside a batch. */
-  identity: string;
 }
 
 /**
@@ -138,7 +136,6 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
     raw,
     rawChanged,
     post,
-    identity: [did, event.kind, collection, rkey, rev, operation, eventSeq].join(SEP),
   };
 }
 

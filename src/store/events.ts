@@ -152,18 +152,6 @@ class Batch {
   readonly posts: StagingFile;
   readonly sources: string[] = [];
   private readonly sourceIndex = new Map<string, number>();
-  private readonly identities = new Set<string>();
-  /** Whether two staged events share an identity (then the load looks for repeats in the batch). */
-  repeats = false;
-
-  noteIdentity(identity: string): void {
-    if (this.repeats) return;
-    if (this.identities.has(identity)) {
-      this.repeats = true;
-      this.identities.clear();
-    } else this.identities.add(identity);
-  }
-
   constructor(dir: string, n: number) {
     this.keys = new StagingFile(join(dir, `keys-${n}.txt`));
     this.raw = new StagingFile(join(dir, `raw-${n}.txt`));
@@ -217,7 +205,6 @@ export class EventStager {
     const staged = stageEvent(b.keys.count, event, raw, b.source(source));
     if ('error' in staged) return staged.error;
     b.keys.add(staged.keys);
-    b.noteIdentity(staged.identity);
     if (rawBytes && !staged.rawChanged) b.raw.addBytes(rawBytes);
     else b.raw.add(staged.raw);
     if (staged.post) b.posts.add(staged.post);
@@ -267,7 +254,7 @@ async function loadBatch(store: Store, b: Batch, base: number, opts: AppendOptio
     SELECT *, hash(${IDENTITY}) AS ident FROM ${readStaging(b.keys.path, KEY_COLUMNS)}`);
   try {
     return await store.transaction(async () => {
-      const dropped = await markDropped(store, base === 0, b.repeats);
+      const dropped = await markDropped(store, base === 0);
       // Staging order is ingest order: seq = base + 1 + ord (gaps where duplicates were dropped).
       const keep = dropped > 0 ? 'WHERE ord NOT IN (SELECT ord FROM dropped_events)' : '';
       const fresh = `(SELECT ${base} + 1 + ord AS seq, * EXCLUDE (ord) FROM stage_events ${keep})`;
@@ -291,10 +278,11 @@ async function loadBatch(store: Store, b: Batch, base: number, opts: AppendOptio
  * Marks the staged events to drop (temp table dropped_events): those already stored and repeats inside the batch
  * (all but the first). Returns how many.
  */
-async function markDropped(store: Store, storeEmpty: boolean, repeats: boolean): Promise<number> {
+async function markDropped(store: Store, storeEmpty: boolean): Promise<number> {
   await store.run('DROP TABLE IF EXISTS temp.dropped_events');
-  // Repeats inside the batch were spotted while staging. Equal events have equal hashes, so hashes rule out stored
-  // events cheaply; only hash matches are compared column by column (a collision costs nothing but that comparison).
+  // Equal events have equal hashes, so hashes rule out repeats inside the batch and stored events cheaply; only hash
+  // matches are compared column by column (a collision costs nothing but that comparison).
+  const repeats = num((await store.all('SELECT count(*) - count(DISTINCT ident) AS n FROM stage_events'))[0].n) > 0;
   const matches = storeEmpty
     ? 0
     // The hash table is built on the batch side; the stored idents are only streamed past it.
