@@ -132,10 +132,11 @@ function looksBinary(path: string): boolean {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const PATTERNS: [LeakKind, RegExp][] = [
-  ['did', /\bdid:(?:plc|web):[A-Za-z0-9._:%-]*[A-Za-z0-9]/g],
-  ['at-uri', /\bat:\/\/[^\s"'<>\\]+/g],
-  ['handle', /(?<![A-Za-z0-9_.@/-])@?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+bsky\.social\b/gi],
+/** Each identifier pattern with a literal every match contains (a fast test that skips the regex on most lines). */
+const PATTERNS: [LeakKind, RegExp, RegExp][] = [
+  ['did', /\bdid:(?:plc|web):[A-Za-z0-9._:%-]*[A-Za-z0-9]/g, /did:/],
+  ['at-uri', /\bat:\/\/[^\s"'<>\\]+/g, /at:\/\//],
+  ['handle', /(?<![A-Za-z0-9_.@/-])@?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+bsky\.social\b/gi, /bsky\.social/i],
 ];
 
 /** Raw timestamps written as dates (the epoch integers follow below). */
@@ -201,6 +202,7 @@ class LineScanner {
   private readonly plcIds = new Set<string>();
   private readonly handles: ReadonlySet<string>;
   private doc: JsonProse | null = null;
+  private readonly analyzed = new Map<string, readonly (readonly [LeakKind, string])[]>();
 
   constructor(opts: AuditOptions) {
     this.engine = createPiiEngine({ entities: Object.keys(ENGINE_KINDS), thresholds: AUDIT_THRESHOLDS });
@@ -220,18 +222,18 @@ class LineScanner {
   }
 
   scan(line: string, mode: ScanMode, file: string, lineNo: number, out: Leak[]): void {
-    const seen = new Set<string>();
+    let seen: Set<string> | null = null;
     const add = (kind: LeakKind, value: string) => {
       if (kind !== 'secret' && kind !== 'needle' && !kind.startsWith('known-') && this.allow.some((re) => re.test(value))) return;
       const excerpt = kind === 'secret' ? '[secret]' : maskLeak(value);
       const key = `${kind}\u0000${value}`;
-      if (seen.has(key)) return;
+      if ((seen ??= new Set()).has(key)) return;
       seen.add(key);
       out.push({ file, line: lineNo, kind, excerpt });
     };
     for (const s of this.secrets) if (line.includes(s)) add('secret', s);
     for (const n of this.needles) if (line.includes(n)) add('needle', n);
-    for (const [kind, re] of PATTERNS) for (const m of line.matchAll(re)) add(kind, m[0]);
+    for (const [kind, re, literal] of PATTERNS) if (literal.test(line)) for (const m of line.matchAll(re)) add(kind, m[0]);
     // Known identifiers: exact set lookups of candidate tokens, so the cost does not grow with the number of users.
     if (this.plcIds.size) for (const m of line.matchAll(PLC_ID_RE)) if (this.plcIds.has(m[0])) add('known-did', m[0]);
     for (const h of findKnownHandles(line, this.handles)) add('known-handle', line.slice(h.start, h.end));
@@ -248,15 +250,37 @@ class LineScanner {
     if (times) for (const t of times) if (!prose || !insideSpan(prose, t.start, t.start + t.value.length)) add(t.kind, t.value);
 
     for (const segment of textSegments(line, mode !== 'text')) {
-      for (const e of this.engine.analyze(segment)) {
-        const value = segment.slice(e.start, e.end);
-        // Redaction placeholders and bsky handles (reported above) are not new leaks.
-        if (PLACEHOLDER_RE.test(value) || /\.bsky\.social$/i.test(value)) continue;
-        add(ENGINE_KINDS[e.type], value);
-      }
+      for (const [kind, value] of this.engineLeaks(segment)) add(kind, value);
     }
   }
+
+  /**
+   * The engine's findings in one string, remembered: a release repeats the same texts many times (a post is the
+   * context of every thread below it, and the Parquet copy repeats the JSONL), and the engine is most of the cost.
+   */
+  private engineLeaks(segment: string): readonly (readonly [LeakKind, string])[] {
+    const known = this.analyzed.get(segment);
+    if (known) return known;
+    let found: [LeakKind, string][] | null = null;
+    for (const e of this.engine.analyze(segment)) {
+      const value = segment.slice(e.start, e.end);
+      // Redaction placeholders and bsky handles (reported above) are not new leaks.
+      if (PLACEHOLDER_RE.test(value) || /\.bsky\.social$/i.test(value)) continue;
+      (found ??= []).push([ENGINE_KINDS[e.type], value]);
+    }
+    const result = found ?? NO_LEAKS;
+    // Only prose is worth remembering: ids and pseudonyms (no spaces) are unique per thread and would flush the rest.
+    if (segment.includes(' ')) {
+      if (this.analyzed.size >= ANALYZED_CACHE_SIZE) this.analyzed.clear();
+      this.analyzed.set(segment, result);
+    }
+    return result;
+  }
 }
+
+const NO_LEAKS: readonly (readonly [LeakKind, string])[] = Object.freeze([]);
+/** Strings remembered by the scanner before it starts over (bounds memory: ~200k texts of a few hundred bytes). */
+const ANALYZED_CACHE_SIZE = 200_000;
 
 /** Whether [start, end) lies inside one of the spans (a flat list of start, end pairs). */
 function insideSpan(spans: readonly number[], start: number, end: number): boolean {
@@ -313,6 +337,10 @@ function textSegments(line: string, isJson: boolean): string[] {
   const out: string[] = [];
   for (const m of line.matchAll(JSON_STRING_RE)) {
     if (m[0].length < 6) continue;
+    if (!m[0].includes('\\')) {
+      out.push(m[0].slice(1, -1)); // nothing escaped: the content is the string
+      continue;
+    }
     try {
       out.push(JSON.parse(m[0]) as string);
     } catch {

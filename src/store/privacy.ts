@@ -4,18 +4,16 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Store } from './store.ts';
 
 /** Yields each row of a Parquet file as one JSON object string, in file order (row i → line i + 1). */
-export async function* parquetRowsAsJson(path: string, batchRows = 10_000): AsyncGenerator<string> {
+export async function* parquetRowsAsJson(path: string): AsyncGenerator<string> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
-    const countReader = await conn.runAndReadAll('SELECT count(*)::BIGINT AS n FROM read_parquet($1)', [path]);
-    const total = Number((countReader.getRowObjectsJS()[0] as { n: bigint | number }).n);
-    for (let offset = 0; offset < total; offset += batchRows) {
-      const reader = await conn.runAndReadAll(
-        'SELECT to_json(simpact_audit_row)::VARCHAR AS j FROM (SELECT * FROM read_parquet($1) LIMIT $2 OFFSET $3) simpact_audit_row',
-        [path, batchRows, offset],
-      );
-      for (const row of reader.getRowObjectsJS() as { j: string }[]) yield row.j;
+    // One streamed scan, read chunk by chunk (LIMIT/OFFSET pages re-read the file up to each offset).
+    const result = await conn.stream('SELECT to_json(simpact_audit_row)::VARCHAR AS j FROM read_parquet($1) simpact_audit_row', [path]);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (const j of chunk.getColumnValues(0)) yield j as string;
     }
   } finally {
     conn.closeSync();
