@@ -11,12 +11,11 @@ import { join } from 'node:path';
 import { ACTION_KEYS } from '../../src/bluesky/actions.ts';
 import { runBuild, BuildError, type BuildOptions } from '../../src/dataset/build-stage.ts';
 import type { ClusterPartitions } from '../../src/dataset/clusters.ts';
-import { parseSplitFractions } from '../../src/dataset/splits.ts';
 import { generateFile } from '../../src/generate/write.ts';
 import { auditReleaseReport } from '../../src/privacy/audit.ts';
 import { Store } from '../../src/store/store.ts';
 import { nextActionSample } from '../../src/threads/sample.ts';
-import { silentLogger } from '../../src/util/log.ts';
+import { buildOptions } from './helpers.ts';
 
 let dir: string;
 let keyFile: string;
@@ -36,24 +35,7 @@ async function hashClusters(users: Set<string>): Promise<ClusterPartitions> {
 }
 
 function options(out: string, extra: Partial<BuildOptions> = {}): BuildOptions {
-  return {
-    out,
-    inputs: [],
-    ks: [1, 3],
-    chainK: 3,
-    compat: false,
-    scope: 'same-cluster',
-    seed: 42,
-    secretFile: keyFile,
-    minPosts: 2,
-    languages: 'blueprint',
-    keywords: 'none',
-    split: parseSplitFractions('80/10/10'),
-    parquet: true,
-    log: silentLogger,
-    clusters: hashClusters,
-    ...extra,
-  };
+  return buildOptions(out, keyFile, { clusters: hashClusters, ...extra });
 }
 
 before(() => {
