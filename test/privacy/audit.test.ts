@@ -281,3 +281,47 @@ test('known identifiers: a collected handle on any domain and a bare did:plc id 
   // without the store's identifiers a custom-domain handle in prose is only what the URL check makes of it
   assert.ok(!(await auditRelease(dir, { secret: SECRET })).some((l) => l.kind.startsWith('known-')));
 });
+
+// The audit's speed-ups (engine findings remembered per prose string, literal prefilters, streamed Parquet rows) must
+// not lose a location: a release repeats the same texts (a post is the context of every thread below it, and the
+// Parquet copy repeats the JSONL), and each place a leak sits must be listed, since the fix is made per file and line.
+test('a repeated leaky text is reported at every line and file it occurs in, also after the engine remembered it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const leakyText = 'write to jane.doe@example.org or call (415) 555-2671 today';
+  const lines = [];
+  for (let i = 0; i < 6; i++) lines.push(JSON.stringify({ thread: [{ text: i % 2 ? leakyText : 'a clean line of prose', user_id: `u${i}` }] }));
+  writeFileSync(join(dir, 'a.jsonl'), `${lines.join('\n')}\n`);
+  writeFileSync(join(dir, 'b.jsonl'), `${JSON.stringify({ text: leakyText })}\n`);
+  // The same text escaped (a quote forces the JSON.parse path) and in a Markdown line (text mode).
+  writeFileSync(join(dir, 'c.jsonl'), `${JSON.stringify({ text: `"${leakyText}"` })}\n`);
+  writeFileSync(join(dir, 'd.md'), `# Card\n\n${leakyText}\n${leakyText}\n`);
+  const got = (await auditRelease(dir)).map((l) => `${l.file}:${l.line} ${l.kind}`).sort();
+  const want: string[] = [];
+  for (const [file, line] of [['a.jsonl', 2], ['a.jsonl', 4], ['a.jsonl', 6], ['b.jsonl', 1], ['c.jsonl', 1], ['d.md', 3], ['d.md', 4]] as const) {
+    want.push(`${file}:${line} email`, `${file}:${line} phone`);
+  }
+  assert.deepEqual(got, want.sort());
+});
+
+test('a leak planted only in a Parquet row (not in the JSONL it copies) is found at its row, past the first chunks of the stream', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const clean = 'the same clean post text in every thread';
+  writeFileSync(join(dir, 'cluster_0.jsonl'), `${Array.from({ length: 5000 }, (_, i) => JSON.stringify({ text: clean, user_id: `u${i}` })).join('\n')}\n`);
+  const path = join(dir, 'cluster_0.parquet');
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  // 5,000 rows (DuckDB streams 2,048-row chunks): rows 2 and 4,999 carry the same e-mail, row 4,100 a DID, row 3,000
+  // a handle in a non-text column; all others repeat the clean text the JSONL already had analysed.
+  await conn.run(
+    `COPY (SELECT i AS relative_integer_time,
+             CASE WHEN i IN (2, 4999) THEN 'mail jane.doe@example.org now' WHEN i = 4100 THEN 'by ${DID}' ELSE '${clean}' END AS text,
+             CASE WHEN i = 3000 THEN 'alice.bsky.social' ELSE 'u' || i END AS user_id
+           FROM range(1, 5001) r(i) ORDER BY i) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`,
+  );
+  conn.closeSync();
+  db.closeSync();
+  const got = (await auditRelease(dir)).map((l) => `${l.file}:${l.line} ${l.kind}`);
+  assert.deepEqual(got, ['cluster_0.parquet:2 email', 'cluster_0.parquet:3000 handle', 'cluster_0.parquet:4100 did', 'cluster_0.parquet:4999 email']);
+});
