@@ -41,7 +41,10 @@ export function openReleaseDir(outPath: string): OpenedRelease {
   try {
     mkdirSync(parent, { recursive: true });
   } catch (err) {
-    throw new ReleaseDirError(`cannot create the parent folder of ${outPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    // EEXIST (the parent itself is a file) and ENOTDIR (a folder above it is) mean the same to the user.
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? `a part of the path is a file, not a folder (${code})` : (code ?? (err as Error).message);
+    throw new ReleaseDirError(`cannot create the parent folder of ${outPath}: ${why}`);
   }
   const removedLeftovers: string[] = [];
   const prefix = `${basename(out)}.tmp-`;

@@ -58,5 +58,7 @@ test('an output folder that cannot be created is a clear error', () => {
     writeFileSync(join(dir, 'file'), 'x');
     assert.throws(() => openReleaseDir(join(dir, 'file', 'sub', 'rel')), /cannot create the parent folder.*ENOTDIR/);
     assert.throws(() => openReleaseDir(join(dir, 'file')), /exists and is not a folder/);
+    // The parent itself a file: the message says so rather than a bare EEXIST.
+    assert.throws(() => openReleaseDir(join(dir, 'file', 'rel')), /cannot create the parent folder of .*file.rel: a part of the path is a file, not a folder \(EEXIST\)/);
   });
 });
