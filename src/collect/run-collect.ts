@@ -2,7 +2,8 @@
 import { CliError, EXIT } from '../cli/exit-codes.ts';
 import { Progress, isInteractive, stderrLogger, type Logger } from '../util/log.ts';
 import { recordIngestRun } from '../store/events.ts';
-import { Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { openStoreForCommand } from '../cli/store-open.ts';
 import { Collector, DEFAULT_REWIND_US, type CollectStats, type CollectSummary } from './collector.ts';
 import { PUBLIC_JETSTREAMS, filterError, normaliseEndpoint, type SubscribeFilter } from './endpoints.ts';
 import { storeSink } from './store-sink.ts';
@@ -37,12 +38,7 @@ export async function runCollect(o: RunCollectOptions): Promise<CollectSummary> 
   const bad = filterError(o.filter);
   if (bad) throw new CliError(bad, EXIT.USAGE);
 
-  let store: Store;
-  try {
-    store = await Store.open(o.db);
-  } catch (err) {
-    throw new CliError(`collect: ${scrub((err as Error).message)}`, EXIT.FAILURE);
-  }
+  const store: Store = await openStoreForCommand(o.db, 'collect');
   let collector: Collector;
   let summary: CollectSummary;
   const tty = !o.quiet && isInteractive();

@@ -3,3 +3,5 @@ export type { IngestOptions, IngestProblem, IngestProblemKind, IngestProgress, I
 export { LineSplitter, MAX_LINE_BYTES } from './lines.ts';
 export { detectCompression, expandPaths, isIngestibleName, readDecompressed } from './sources.ts';
 export { groupedEvents, isGroupedObject, looksGrouped } from './grouped.ts';
+export { runIngest } from './run.ts';
+export type { RunIngestOptions } from './run.ts';

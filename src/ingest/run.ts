@@ -1,6 +1,6 @@
 // The `simpact ingest` command's body: opens the store, ingests, reports problems and progress on stderr.
 import { configureBulkLoad } from '../store/events.ts';
-import { Store } from '../store/store.ts';
+import { openStoreForCommand } from '../cli/store-open.ts';
 import { Progress, stderrLogger } from '../util/log.ts';
 import { formatProblem, ingestPaths, type IngestSummary } from './ingest.ts';
 
@@ -19,7 +19,7 @@ export interface RunIngestOptions {
 
 export async function runIngest(o: RunIngestOptions): Promise<IngestSummary> {
   const log = stderrLogger({ quiet: o.quiet });
-  const store = await Store.open(o.db);
+  const store = await openStoreForCommand(o.db, 'ingest');
   await configureBulkLoad(store, { memoryMB: o.memoryMB ?? 192, threads: o.threads ?? 1 });
   const progress = new Progress('ingest', { enabled: o.quiet ? false : undefined });
   let summary: IngestSummary;

@@ -11,9 +11,9 @@ export default function register(program: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const db = globalDb(cmd);
       if (db !== ':memory:' && !existsSync(db)) throw new CliError(`no store at ${db} (run simpact ingest first, or pass --db)`, EXIT.USAGE);
-      const { Store } = await import('../../store/store.ts');
+      const { openStoreForCommand } = await import('../store-open.ts');
       const { storeStats } = await import('../../store/stats.ts');
-      const store = await Store.open(db);
+      const store = await openStoreForCommand(db, 'stats');
       try {
         const s = await storeStats(store);
         if (opts.json) printJson(s);
