@@ -51,7 +51,8 @@ async function withModel<T>(f: ModelFlags, fn: (m: ChatModel) => Promise<T>): Pr
   try {
     return await fn(m);
   } finally {
-    await m.dispose?.();
+    // A model that never loaded (a broken GGUF file) fails dispose with the same error every call already reported.
+    await m.dispose?.().catch(() => undefined);
   }
 }
 

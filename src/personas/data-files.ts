@@ -21,7 +21,25 @@ export function loadNormGroups(dir = DEFAULT_INSTRUMENTS_DIR): NormGroup[] {
   return parseJohnsonNorms(readFileSync(`${dir}/ipip-neo-norms-johnson.json`, 'utf8'));
 }
 
-/** Reads and scores the Open-Source Psychometrics BIG5 file (data.csv) in place. */
+const READ_ERRORS: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory, not a file', EACCES: 'permission denied' };
+
+/**
+ * Reads and scores the Open-Source Psychometrics BIG5 file (data.csv) in place. A file that cannot be read or has no
+ * IPIP-FFM item columns is a RangeError naming the file (one line for the CLI).
+ */
 export function loadHumanReference(path: string, dir = DEFAULT_INSTRUMENTS_DIR): ReferenceParse {
-  return parseHumanReference(readFileSync(path, 'utf8'), loadInstrument('ipip-ffm-50', dir));
+  const inst = loadInstrument('ipip-ffm-50', dir);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    throw new RangeError(`reference file ${path}: ${READ_ERRORS[code] ?? (err as Error).message}`);
+  }
+  try {
+    return parseHumanReference(text, inst);
+  } catch (err) {
+    if (err instanceof RangeError) throw new RangeError(`reference file ${path}: ${err.message}`);
+    throw err;
+  }
 }
