@@ -34,6 +34,9 @@ test('the KDE equals the brute-force full-covariance Gaussian mixture', () => {
   const data = pointsFromRows(Array.from({ length: 40 }, () => [rng.normal(), 2 * rng.normal() + 0.5 * rng.normal()]));
   const kde = new GaussianKde(data);
   assert.ok(Math.abs(kde.h - bandwidthFactor('scott', 40, 2)) < 1e-15);
+  // Scott's factor n^(−1/(d+4)) (H = h²·Σ̂ = n^(−2/(d+4))·Σ̂); Silverman's (4/(d+2))^(1/(d+4)) times it
+  assert.ok(Math.abs(bandwidthFactor('scott', 1000, 5) - 1000 ** (-1 / 9)) < 1e-15);
+  assert.ok(Math.abs(bandwidthFactor('silverman', 1000, 5) - (4 / 7) ** (1 / 9) * 1000 ** (-1 / 9)) < 1e-15);
   const cov = covariance(data, colMeans(data));
   const H = Array.from(cov, (v) => v * kde.h * kde.h);
   const det = H[0] * H[3] - H[1] * H[2];
@@ -133,6 +136,12 @@ test('metrics: W1, KS, sliced W, MMD and correlation distance behave as defined'
   assert.equal(correlationDistance(a, a), 0);
   const m = compareToReference(b, a, { projections: 16 });
   assert.ok(Math.abs(m.perTrait.O.meanGap - 0.5) < 0.2 && m.perTrait.O.w1 > 0.3);
+  // mean and SD gaps are signed (set − reference): a set shifted by −1 and spread ×2 has Δmean −1 and ΔSD +1
+  const ref = pointsFromRows([[1, 1, 1, 1, 1], [2, 2, 2, 2, 2], [3, 3, 3, 3, 3]]);
+  const wide = pointsFromRows([[-2, -2, -2, -2, -2], [1, 1, 1, 1, 1], [4, 4, 4, 4, 4]]); // SD 3 against 1
+  const g = compareToReference(pointsFromRows([[-1, -1, -1, -1, -1], [1, 1, 1, 1, 1], [3, 3, 3, 3, 3]]), ref, { projections: 4 });
+  assert.ok(Math.abs(g.perTrait.E.meanGap - -1) < 1e-12 && Math.abs(g.perTrait.E.sdGap - 1) < 1e-12, JSON.stringify(g.perTrait.E));
+  assert.ok(Math.abs(compareToReference(wide, ref, { projections: 4 }).perTrait.N.sdGap - 2) < 1e-12);
   assert.deepEqual(compareToReference(b, a, { projections: 16 }), m);
 });
 

@@ -80,6 +80,9 @@ test('generate → judge → score through an OpenAI-compatible server, with red
     assert.equal(personas.length, 5);
     assert.ok(personas.every((p) => p.narrative.includes('<EMAIL_ADDRESS>') && !p.narrative.includes('@example.com')));
     assert.ok(personas.every((p) => p.promptVersion === 'persona-v3' && p.model === 'openai:scripted'));
+    // stored with the source user and the settings it was written under
+    assert.deepEqual(personas.map((p) => p.sourceUser).sort(), ['did:a', 'did:b', 'did:f', 'did:g', 'did:h']);
+    assert.ok(personas.every((p) => p.postsUsed === 12 && p.settings.minPosts === 10 && p.settings.minWords === 100 && (p.settings.words as { min: number }).min === 150));
     // The writer is never given trait labels.
     const personaPrompts = server.requests.filter((r) => r.body.messages[0].content.includes('narrative personas')).map((r) => JSON.stringify(r.body.messages));
     assert.ok(personaPrompts.every((p) => !/extravers|neurotic|agreeable|conscientious|big five|openness/i.test(p)));
@@ -176,6 +179,9 @@ test('subgroup revision rewrites the personas behind the worst matches and re-ju
     assert.deepEqual(one.revised.map((p) => p.parentId), [ps[2].id]); // GAMMA is nearer to the query, BETA matched worse
     const worstOnly = await revisePersonas(store, model, { setId: 'jp', groupDescription: 'adults living in Japan', groupLabel: 'JP', k: 1, minCost: 0.5, redactor: piiRedactor() });
     assert.deepEqual(worstOnly.revised.map((p) => p.parentId), [ps[1].id]);
+    // resumed: BETA's revision was written by the first run, so the cache answers and no call reaches the server
+    assert.deepEqual(worstOnly.llm, { calls: 0, cached: 1 });
+    assert.equal((await listPersonas(store)).length, 5, 'the same revision is not stored twice');
   } finally {
     store.close();
     await server.close();
