@@ -2,7 +2,7 @@
 // time, stores every event received with the cursor, and prints the --json summary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,31 @@ test('--duration stops the collector after that long; what was received is store
     assert.equal(stored.cursors.length, 1);
     assert.equal(stored.cursors[0].timeUs, summary.cursor);
     assert.equal(summary.cursor, Math.max(...CAPTURE.map((l) => (JSON.parse(l) as { time_us: number }).time_us)));
+  } finally {
+    await server.close();
+    cleanup();
+  }
+});
+
+test('on a TTY collect draws the live status line (stored, rate, lag); the summary goes to stdout', async (t) => {
+  if (spawnSync('script', ['--version']).status !== 0) return t.skip('util-linux script (a pseudo-TTY) not installed');
+  const { dir, cleanup } = tempDir();
+  const server = await ReplayServer.start(CAPTURE);
+  try {
+    const args = [process.execPath, BIN, '--db', join(dir, 't.duckdb'), 'collect', '--endpoint', server.url, '--duration', '2500ms', '--seed', '1'];
+    const env = { ...process.env };
+    delete env.CI;
+    delete env.SIMPACT_QUIET;
+    // async: the replay server runs in this process
+    const proc = spawn('script', ['-qefc', args.map((a) => JSON.stringify(a)).join(' '), '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const killer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
+    const [code] = await once(proc, 'exit');
+    clearTimeout(killer);
+    assert.equal(code, 0, out);
+    assert.match(out, new RegExp(`\\r\\x1b\\[2Kcollect stored ${CAPTURE.length}  \\d+/s  lag [\\d.]+ (s|min|h|d)  dup 0`));
+    assert.match(out, new RegExp(`collected ${CAPTURE.length} new events .*stopped: duration`));
   } finally {
     await server.close();
     cleanup();
