@@ -96,3 +96,20 @@ test('generated data ingests without a single bad line; undos and quotes resolve
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('post texts are drawn from the real posts bundled with the package (fixtures/texts), many distinct ones', () => {
+  const bundled = new Set(
+    readFileSync('fixtures/texts/posts.jsonl', 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { text: string }).text),
+  );
+  assert.ok(bundled.size > 10_000, `bundled texts: ${bundled.size}`);
+  const used = new Set<string>();
+  let postTexts = 0;
+  for (const line of generateEvents({ users: 100, events: 10_000, seed: 4, texts })) {
+    const e = JSON.parse(line);
+    if (e.kind !== 'commit' || e.commit.collection !== 'app.bsky.feed.post' || e.commit.operation === 'delete') continue;
+    assert.ok(bundled.has(e.commit.record.text), 'a bundled real text');
+    used.add(e.commit.record.text);
+    postTexts++;
+  }
+  assert.ok(postTexts > 2000 && used.size > 0.8 * postTexts, `${used.size} distinct texts in ${postTexts} posts`);
+});
