@@ -43,7 +43,17 @@ export interface TasksReport {
   kinds: Record<string, number>;
   skippedLines: number;
   problems: string[];
-  sft?: { lines: number; threads: number; instructions: number; instructionsRead: number; instructionsBad: number };
+  sft?: {
+    lines: number;
+    threads: number;
+    instructions: number;
+    instructionsRead: number;
+    instructionsBad: number;
+    /** floor(n · f / (1 − f)): the instruction items the fraction asks for (fewer are mixed when the file has fewer). */
+    instructionsWanted: number;
+    /** Up to 10 unusable instruction lines, `file:line: reason`. */
+    instructionProblems: string[];
+  };
 }
 
 export function runTasksCommand(o: TasksCommandOptions): TasksReport {
@@ -71,22 +81,33 @@ export function runTasksCommand(o: TasksCommandOptions): TasksReport {
   if (o.sft) {
     const threads = threadsOfSplit(rel, o.sftSplit ?? 'train').map((t) => sftLine(t, o.sftTarget, o.actions));
     let lines: SftLine[] = threads;
-    const s = { lines: 0, threads: threads.length, instructions: 0, instructionsRead: 0, instructionsBad: 0 };
+    const s = { lines: 0, threads: threads.length, instructions: 0, instructionsRead: 0, instructionsBad: 0, instructionsWanted: 0, instructionProblems: [] as string[] };
     if (o.instructions) {
+      if (!(o.instructionFraction >= 0 && o.instructionFraction < 1)) throw new AgentsUsageError(`--instruction-fraction must be in [0, 1), got ${o.instructionFraction}`);
       if (!existsSync(o.instructions)) throw new AgentsUsageError(`instruction file not found: ${o.instructions}`);
       const items: SftLine[] = [];
-      for (const row of readFileSync(o.instructions, 'utf8').split('\n')) {
+      const rows = readFileSync(o.instructions, 'utf8').split('\n');
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i];
         if (!row.trim()) continue;
         s.instructionsRead++;
         let item: SftLine | undefined;
+        let reason = 'neither {instruction, response} strings nor {messages} with role and content';
         try {
           item = instructionLine(JSON.parse(row));
         } catch {
-          item = undefined;
+          reason = 'not JSON';
         }
         if (item) items.push(item);
-        else s.instructionsBad++;
+        else {
+          s.instructionsBad++;
+          if (s.instructionProblems.length < 10) s.instructionProblems.push(`${o.instructions}:${i + 1}: ${reason}`);
+        }
       }
+      if (items.length === 0) {
+        throw new AgentsUsageError(`${o.instructions}: no usable instruction item in ${s.instructionsRead} line(s)${s.instructionProblems.length ? ` (${s.instructionProblems[0]})` : ''}`);
+      }
+      s.instructionsWanted = Math.floor((threads.length * o.instructionFraction) / (1 - o.instructionFraction));
       const mixed = mixInstructions(threads, items, o.instructionFraction, o.seed);
       lines = mixed.lines;
       s.instructions = mixed.mixed;

@@ -159,3 +159,28 @@ test('sampling: default wants ⌈k/2⌉ non-empty texts at least; blueprint take
   assert.equal(s.filter((t) => t.truth.text === null).length, 1);
   assert.equal(sampleTasks(fewB, 50, 1, 'blueprint').length, 9);
 });
+
+test('tasks --sft with instructions: bad lines located and counted, a file with none usable or a bad fraction refused', async () => {
+  const { runTasksCommand, AgentsUsageError } = await import('../../src/agents/command.ts');
+  const { writeFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-inst-'));
+  try {
+    const rel = join(dir, 'rel');
+    writeSyntheticRelease(rel, { clusters: 2, threadsPerCluster: 40, seed: 3 });
+    const inst = join(dir, 'inst.jsonl');
+    writeFileSync(inst, [JSON.stringify({ instruction: 'Say hi', response: 'hi' }), 'not json', JSON.stringify({ instruction: 'no answer' }), ''].join('\n'));
+    const base = { release: rel, split: 'validation' as const, seed: 1, actions: 'blueprint' as const, sft: join(dir, 's.jsonl'), sftTarget: 'schema' as const, instructions: inst, instructionFraction: 0.2 };
+    const r = runTasksCommand(base);
+    assert.equal(r.sft!.instructionsRead, 3);
+    assert.equal(r.sft!.instructionsBad, 2);
+    assert.deepEqual(r.sft!.instructionProblems, [`${inst}:2: not JSON`, `${inst}:3: neither {instruction, response} strings nor {messages} with role and content`]);
+    assert.equal(r.sft!.instructions, 1, 'the one usable item is mixed');
+    assert.equal(r.sft!.instructionsWanted, Math.floor((r.sft!.threads * 0.2) / 0.8));
+    assert.ok(r.sft!.instructionsWanted > 1, 'fewer items than the fraction asks for: the CLI warns');
+    writeFileSync(inst, 'not json\n');
+    assert.throws(() => runTasksCommand(base), (e: Error) => e instanceof AgentsUsageError && e.message === `${inst}: no usable instruction item in 1 line(s) (${inst}:1: not JSON)`);
+    assert.throws(() => runTasksCommand({ ...base, instructionFraction: 1.5 }), (e: Error) => e instanceof AgentsUsageError && /--instruction-fraction must be in \[0, 1\), got 1\.5/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -40,5 +40,11 @@ export default function register(program: Command): void {
         if (report.sft) process.stdout.write(`${report.sft.lines} fine-tuning lines (${report.sft.threads} threads, ${report.sft.instructions} instruction items) → ${opts.sft}\n`);
         if (report.skippedLines) process.stderr.write(`warning: ${report.skippedLines} release lines skipped, e.g. ${report.problems[0]}\n`);
       }
+      if (report.sft?.instructionsBad) {
+        process.stderr.write(`warning: ${report.sft.instructionsBad} of ${report.sft.instructionsRead} instruction line(s) skipped, e.g. ${report.sft.instructionProblems[0]}\n`);
+      }
+      if (report.sft && report.sft.instructions < report.sft.instructionsWanted) {
+        process.stderr.write(`warning: only ${report.sft.instructions} usable instruction items for the ${report.sft.instructionsWanted} that --instruction-fraction ${opts.instructionFraction} asks for\n`);
+      }
     });
 }
