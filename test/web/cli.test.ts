@@ -69,6 +69,12 @@ after(() => {
 const oneLine = (stderr: string) => stderr.trim().split('\n').filter((l) => !/^npm warn/.test(l));
 
 test('study create, serve on 127.0.0.1:0, answers over HTTP, a locked store refused in one line, results and exports', { timeout: 240_000 }, async () => {
+  // A port out of range is a usage error before the store or the release is opened.
+  const badPort = simpact(['serve', '--release', fixture.dir, '--port', '70000']);
+  assert.equal(badPort.status, 2, badPort.stderr);
+  assert.match(badPort.stderr, /--port must be an integer from 0 to 65535/);
+  assert.doesNotMatch(badPort.stderr, /indexed|Received type/);
+
   // A prediction file of another split is refused with its file:line; nothing is created.
   const wrong = simpact(['study', 'create', '--release', fixture.dir, '--predictions', join(dir, 'v.jsonl'), '--name', 'W']);
   assert.equal(wrong.status, 2, wrong.stderr);

@@ -1,6 +1,13 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { globalDb, intArg, isQuiet, printJson } from '../options.ts';
+
+/** A TCP port, 0 (any free port) to 65535, refused before the store or the release is opened. */
+function portArg(v: string): number {
+  const n = intArg('--port', 0)(v);
+  if (n > 65535) throw new InvalidArgumentError('--port must be an integer from 0 to 65535');
+  return n;
+}
 
 export default function register(program: Command): void {
   program
@@ -8,7 +15,7 @@ export default function register(program: Command): void {
     .description('Web app over a store and a release: dataset explorer and human Turing-test studies (admin token from SIMPACT_ADMIN_TOKEN or printed once)')
     .requiredOption('--release <dir>', 'release folder (release.json, processed_{K}_clusters/, splits/)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--port <n>', 'port (0: any free port)', intArg('--port', 0), 8080)
+    .option('--port <n>', 'port (0: any free port)', portArg, 8080)
     .option('--reindex', 'rebuild the explorer index of this release')
     .option('--dist <dir>', 'serve this prebuilt front end instead of building web/dist')
     .option('--explorer <mode>', 'open, or token (the explorer needs the admin token); default: token unless --host is a loopback address')
