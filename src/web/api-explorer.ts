@@ -59,7 +59,9 @@ export async function explorerRoute(ctx: WebContext, r: Request): Promise<void> 
   if (what === 'release') {
     const idx = await read(() => indexedRelease(ctx.reader, ctx.release.id));
     const m = ctx.release.manifest as any;
-    return sendJson(r.res, 200, { id: ctx.release.id, ks: ctx.release.ks, threads: idx?.threads ?? 0, users: m.counts?.users ?? null, settings: { compat: m.settings?.compat ?? null, split: m.settings?.split ?? null } });
+    // Every K holds every released thread: the release's own count, else the index's (one row per K and thread) per K.
+    const threads = typeof m.counts?.threads === 'number' ? m.counts.threads : Math.round((idx?.threads ?? 0) / Math.max(1, ctx.release.ks.length));
+    return sendJson(r.res, 200, { id: ctx.release.id, ks: ctx.release.ks, threads, users: m.counts?.users ?? null, settings: { compat: m.settings?.compat ?? null, split: m.settings?.split ?? null } });
   }
   if (what === 'clusters') {
     const k = kParam(ctx, r.url);

@@ -51,6 +51,19 @@ describe('explorer', () => {
     assert.equal(c.diagnostics.pca.points.length, 40);
   });
 
+  test('a release of two K counts its threads once, not once per K', async () => {
+    const two = await startTestServer({ alsoK: 3 });
+    try {
+      const rel = (await (await fetch(`${two.base}/api/explorer/release`)).json()) as any;
+      assert.deepEqual(rel.ks, [2, 3]);
+      assert.equal(rel.threads, 24);
+      const c = (await (await fetch(`${two.base}/api/explorer/clusters?k=3`)).json()) as any;
+      assert.deepEqual(c.clusters.map((x: any) => x.threads), [12, 12]);
+    } finally {
+      await two.close();
+    }
+  });
+
   test('keyset paging walks every thread once, in order, with line numbers matching the files', async () => {
     const seen: string[] = [];
     let after: string | null = null;

@@ -2,7 +2,7 @@
 // and action threads, splits, release.json, clustering diagnostics; plus prediction files. Every text says where it
 // comes from so tests can check paging and answers.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,7 +28,7 @@ export interface ReleaseFixture {
  * `perCluster` threads in each of 2 clusters; every third thread is a like (no target text). Line i is in the test
  * split when (i + splitOffset) % 4 is 0, validation when 1, else train (another offset mimics another release).
  */
-export function writeReleaseFixture(perCluster = 12, opts: { diagnostics?: boolean; splitOffset?: number } = {}): ReleaseFixture {
+export function writeReleaseFixture(perCluster = 12, opts: { diagnostics?: boolean; splitOffset?: number; alsoK?: number } = {}): ReleaseFixture {
   const dir = mkdtempSync(join(tmpdir(), 'simpact-web-'));
   const threads: FixtureThread[] = [];
   mkdirSync(join(dir, 'processed_2_clusters'));
@@ -56,6 +56,11 @@ export function writeReleaseFixture(perCluster = 12, opts: { diagnostics?: boole
     writeFileSync(join(dir, 'processed_2_clusters', `cluster_${c}.jsonl`), `${lines.join('\n')}\n`);
   }
   for (const [s, l] of Object.entries(splitLines)) writeFileSync(join(dir, 'splits', '2_clusters', `${s}.jsonl`), `${l.join('\n')}\n`);
+  // A second partition holding the same threads (every K of a release holds every thread, as the dataset stage writes).
+  if (opts.alsoK !== undefined) {
+    cpSync(join(dir, 'processed_2_clusters'), join(dir, `processed_${opts.alsoK}_clusters`), { recursive: true });
+    cpSync(join(dir, 'splits', '2_clusters'), join(dir, 'splits', `${opts.alsoK}_clusters`), { recursive: true });
+  }
   writeFileSync(join(dir, 'release.json'), JSON.stringify({ format: 'simpact-release', formatVersion: 1, complete: true, counts: { users: 40, threads: threads.length }, settings: { compat: null } }));
   if (opts.diagnostics ?? true) {
     const points = Array.from({ length: 40 }, (_, i) => ({ x: Math.cos(i) * (i % 2 ? 2 : 1), y: Math.sin(i) + (i % 2), cluster: i % 2 }));

@@ -15,8 +15,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(o: Partial<WebServerOptions> & { perCluster?: number } = {}): Promise<TestServer> {
-  const fixture = writeReleaseFixture(o.perCluster ?? 12);
+export async function startTestServer(o: Partial<WebServerOptions> & { perCluster?: number; alsoK?: number } = {}): Promise<TestServer> {
+  const fixture = writeReleaseFixture(o.perCluster ?? 12, o.alsoK !== undefined ? { alsoK: o.alsoK } : {});
   const store = await Store.open(':memory:');
   const release = openRelease(fixture.dir);
   await ensureIndexed(store, release);
