@@ -15,6 +15,10 @@ import { ADMIN, raterHeaders, startTestServer, tokenOf, type TestServer } from '
 import { decodePng, inkAtRightEdge, inkShare } from './png.ts';
 
 const SHOTS = join(process.cwd(), '.simpact', 'e2e-screens');
+// Long unbroken names (a model id with its endpoint, a study name with a long word) must wrap on a phone screen.
+const MODEL = 'openai:Qwen2.5-7B-Instruct-LoRA-CE@http://localhost:8000/v1';
+const LONG_WORD = 'Turingtest'.repeat(8);
+const STUDY_NAME = `Pilot <script>alert(1)</script> ${LONG_WORD}`;
 const gate = chromiumGate();
 const skip = gate.skip;
 
@@ -176,8 +180,8 @@ test('two raters complete a study and the results page shows what their answers 
   await admin.goto(`${srv.base}/admin`);
   await admin.locator('#token').fill(ADMIN);
   await admin.locator('form button[type=submit]').click();
-  await admin.locator('input[name=name]').fill('Pilot <script>alert(1)</script>');
-  await admin.locator('input[name=predictions]').setInputFiles({ name: 'model-a.jsonl', mimeType: 'application/json', buffer: Buffer.from(predictionsFor(srv.fixture.threads, 'test', 'model-a')) });
+  await admin.locator('input[name=name]').fill(STUDY_NAME);
+  await admin.locator('input[name=predictions]').setInputFiles({ name: 'model-a.jsonl', mimeType: 'application/json', buffer: Buffer.from(predictionsFor(srv.fixture.threads, 'test', MODEL)) });
   await admin.locator('input[name=itemsPerRater]').fill('10');
   await admin.locator('input[name=seed]').fill('5');
   await admin.locator('button', { hasText: 'Create study' }).click();
@@ -227,15 +231,18 @@ test('two raters complete a study and the results page shows what their answers 
 
   await admin.goto(`${srv.base}${resultsHref}`);
   await admin.locator('#model-results tbody tr').first().waitFor();
-  const cells = await admin.locator('#model-results tbody tr[data-model="model-a"] td').allTextContents();
+  const cells = await admin.locator(`#model-results tbody tr[data-model="${MODEL}"] td`).allTextContents();
   const f = (x: number) => x.toFixed(3);
-  assert.deepEqual(cells.slice(0, 8), ['model-a', String(t.n), String(t.correct), String(t.incorrect), String(t.unsure), f(acc), `[${f(acc - half)}, ${f(acc + half)}]`, `[${f(wl)}, ${f(wh)}]`]);
+  assert.deepEqual(cells.slice(0, 8), [MODEL, String(t.n), String(t.correct), String(t.incorrect), String(t.unsure), f(acc), `[${f(acc - half)}, ${f(acc + half)}]`, `[${f(wl)}, ${f(wh)}]`]);
   assert.equal(cells[11], f(pairwise));
   assert.deepEqual(await admin.locator('#raters tbody tr td:nth-child(3)').allTextContents(), ['5 / 5', '5 / 5']);
-  assert.match((await admin.locator('#results h1').textContent())!, /^Pilot <script>alert\(1\)<\/script>$/);
+  assert.equal(await admin.locator('#results h1').textContent(), STUDY_NAME);
   await checkLayout(admin, 'results-desktop', ['#model-results', '#raters']);
   await admin.setViewportSize({ width: 390, height: 844 });
   await checkLayout(admin, 'results-phone', ['#results h1', '#model-results td', '#raters']);
+  await admin.goto(`${srv.base}/admin`);
+  await admin.locator('table.data tbody tr').first().waitFor();
+  await checkLayout(admin, 'admin-phone', ['table.data td', 'form.grid-form', 'button[type=submit]']);
 
   assert.deepEqual(dialogs, [], 'no script from data ran');
   assert.deepEqual(csp, [], 'no Content-Security-Policy violation');
