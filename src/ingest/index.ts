@@ -1,4 +1,4 @@
-export { formatProblem, ingestPaths } from './ingest.ts';
+export { formatProblem, ingestPaths, IngestStoreError } from './ingest.ts';
 export type { IngestOptions, IngestProblem, IngestProblemKind, IngestProgress, IngestSummary } from './ingest.ts';
 export { LineSplitter, MAX_LINE_BYTES } from './lines.ts';
 export { detectCompression, expandPaths, isIngestibleName, readDecompressed } from './sources.ts';

@@ -74,6 +74,17 @@ class LoadFailure extends Error {
   }
 }
 
+/**
+ * What ingestPaths throws when the store fails to take a batch (disk full, a broken store): the failed batch was
+ * rolled back, the batches loaded before it are kept. `cause` is the store's error.
+ */
+export class IngestStoreError extends Error {
+  override readonly name = 'IngestStoreError';
+  constructor(override readonly cause: unknown) {
+    super(`storing a batch failed (${String((cause as Error)?.message ?? cause).split('\n')[0]})`);
+  }
+}
+
 /** A whole-file JSON document: an array (JSONL never starts with `[`), or an object pretty-printed from a lone `{`. */
 function looksLikeDocument(head: string): boolean {
   return /^\uFEFF?\s*\[/.test(head) || /^\uFEFF?\s*\{\s*\n/.test(head);
@@ -120,7 +131,7 @@ class IngestRun {
       await this.load();
       await this.settle();
     } catch (err) {
-      throw err instanceof LoadFailure ? err.cause : err;
+      throw err instanceof LoadFailure ? new IngestStoreError(err.cause) : err;
     }
     this.s.bytes = this.bytesDone;
     this.s.seconds = (performance.now() - this.started) / 1000;
@@ -234,7 +245,7 @@ class IngestRun {
       }
       splitter.end();
     } catch (err) {
-      if (err instanceof LoadFailure) throw err.cause; // the store failed: stop, whatever the input
+      if (err instanceof LoadFailure) throw new IngestStoreError(err.cause); // the store failed: stop, whatever the input
       const cut = splitter.discardPartial();
       const at = splitter.linesSeen;
       this.problem({

@@ -2,7 +2,8 @@
 import { configureBulkLoad } from '../store/events.ts';
 import { openStoreForCommand } from '../cli/store-open.ts';
 import { Progress, stderrLogger } from '../util/log.ts';
-import { formatProblem, ingestPaths, type IngestSummary } from './ingest.ts';
+import { CliError, EXIT } from '../cli/exit-codes.ts';
+import { IngestStoreError, formatProblem, ingestPaths, type IngestSummary } from './ingest.ts';
 
 export interface RunIngestOptions {
   db: string;
@@ -31,6 +32,12 @@ export async function runIngest(o: RunIngestOptions): Promise<IngestSummary> {
       onProgress: (p) =>
         progress.update(() => `${p.files} files, ${(p.bytes / 1e6).toFixed(1)} MB, ${p.events.toLocaleString('en')} events, ${Math.round(p.events / Math.max(p.elapsedS, 1e-3)).toLocaleString('en')} events/s`),
     });
+  } catch (err) {
+    if (err instanceof IngestStoreError) {
+      const why = err.message.replace(/did:[a-z]+:[a-zA-Z0-9._:%-]+/g, 'did:…');
+      throw new CliError(`ingest: ${why} in ${o.db}; the batches stored before are kept`, EXIT.FAILURE);
+    }
+    throw err;
   } finally {
     progress.done();
     store.close();

@@ -311,3 +311,52 @@ test('simpact ingest: --json summary; exit 1 only when nothing could be ingested
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a store that fails mid-ingest: a clear error, the batches loaded before are kept, a re-run completes without doubles', async () => {
+  const { IngestStoreError } = await import('../../src/ingest/ingest.ts');
+  const dir = tmp();
+  try {
+    const path = join(dir, 's.duckdb');
+    const all = lines(V1);
+    const parts = [all.slice(0, 50), all.slice(50, 100), all.slice(100)].map((p, i) => {
+      writeFileSync(join(dir, `part${i}.jsonl`), p.join('\n') + '\n');
+      return join(dir, `part${i}.jsonl`);
+    });
+    let s = await Store.open(path);
+    let loads = 0;
+    // the third bulk insert into raw_events fails, inside its transaction
+    const failing = new Proxy(s, {
+      get(target, prop, receiver) {
+        if (prop === 'run') {
+          return async (sql: string, params?: never) => {
+            if (sql.trimStart().startsWith('INSERT INTO raw_events') && ++loads === 3) throw new Error('IO Error: No space left on device');
+            return target.run(sql, params);
+          };
+        }
+        const v = Reflect.get(target, prop, receiver);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    await assert.rejects(ingest(failing, parts, { batchSize: 50 }), (err: Error) => {
+      assert.ok(err instanceof IngestStoreError);
+      assert.equal(err.message, 'storing a batch failed (IO Error: No space left on device)');
+      return true;
+    });
+    assert.equal(await countEvents(s), 100, 'the two batches loaded before the failure');
+    s.close();
+    s = await Store.open(path);
+    try {
+      assert.equal(await countEvents(s), 100);
+      const again = await ingest(s, parts, { batchSize: 50 });
+      assert.equal(again.inserted, 52);
+      assert.equal(again.duplicates, 100);
+      assert.equal(await countEvents(s), 152);
+      assert.equal(num((await s.all('SELECT count(*) n FROM likes'))[0].n), 105);
+      assert.equal(num((await s.all('SELECT count(*) n FROM posts'))[0].n), 17);
+    } finally {
+      s.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
