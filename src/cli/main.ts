@@ -11,7 +11,7 @@ export async function buildProgram(): Promise<Command> {
     .description('Privacy-preserving persona datasets from Bluesky activity (SIMPACT / BluePrint) and population-aligned personas.')
     .option('--db <path>', 'store file (default: $SIMPACT_DB or ./simpact.duckdb)')
     .option('-q, --quiet', 'no progress or informational output')
-    .showHelpAfterError()
+    .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
   const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
