@@ -102,8 +102,19 @@ async function rate(page: Page, link: string, choose: (candidate: string, i: num
   await page.goto(link);
   await page.locator('#consent').waitFor();
   assert.equal(await page.locator('#start').isDisabled(), true);
-  await page.locator('#agree').check();
-  await page.locator('#start').click();
+  if (how === 'keyboard') {
+    // Keyboard only, consent included: Tab to the checkbox, Space ticks it, Tab to Start, Enter.
+    const focused = () => page.evaluate(() => (globalThis as any).document.activeElement?.id ?? '');
+    for (let i = 0; i < 6 && (await focused()) !== 'agree'; i++) await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'agree', 'the consent checkbox is reachable with Tab');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(), 'start');
+    await page.keyboard.press('Enter');
+  } else {
+    await page.locator('#agree').check();
+    await page.locator('#start').click();
+  }
   const given: Given[] = [];
   for (let i = 0; ; i++) {
     await page.locator('#item, #done').first().waitFor();
