@@ -70,6 +70,15 @@ test('a store path that is not a store: one line naming it, a non-zero exit, the
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr.trim(), /^simpact: ingest: --db .*events\.jsonl names a data file, not a store/);
     assert.deepEqual(readFileSync(data), readFileSync(V1));
+    // nothing to ingest: exit 1 with the reason on one line (an empty file; a path that does not exist)
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    const empty = cli(['--db', join(dir, 'e.duckdb'), 'ingest', join(dir, 'empty.jsonl')]);
+    assert.equal(empty.status, 1);
+    assert.match(empty.stderr, /^simpact: nothing could be ingested: 1 file read, no valid Jetstream event in it \(0 bad lines, 0 files not read to the end\)$/m);
+    const missing = cli(['--db', join(dir, 'e.duckdb'), 'ingest', join(dir, 'nope.jsonl')]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /nope\.jsonl: no such file or directory\n/);
+    assert.match(missing.stderr, /^simpact: nothing could be ingested: no file to read$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

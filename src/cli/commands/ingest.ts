@@ -15,7 +15,10 @@ export default function register(program: Command): void {
       const summary = await runIngest({ db: globalDb(cmd), paths, quiet: isQuiet(cmd), maxErrors: opts.maxErrors, batchSize: opts.batchSize });
       if (opts.json) printJson(summary);
       if (summary.events === 0) {
-        throw new CliError('nothing could be ingested', EXIT.FAILURE);
+        const why = summary.files === 0
+          ? 'no file to read'
+          : `${summary.files} file${summary.files === 1 ? '' : 's'} read, no valid Jetstream event in ${summary.files === 1 ? 'it' : 'them'} (${summary.malformed} bad lines, ${summary.fileProblems} files not read to the end)`;
+        throw new CliError(`nothing could be ingested: ${why}`, EXIT.FAILURE);
       }
     });
 }
