@@ -131,6 +131,26 @@ describe('admin', () => {
     assert.equal((await post('/api/admin/studies', '{not json', adminHeaders)).status, 400);
   });
 
+  test('a study upload over 32 MiB is refused with 413 before it is read in full', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(`${srv.base}/api/admin/studies`);
+    const reply = await new Promise<{ status: number; body: string }>((done, fail) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...adminHeaders, 'content-length': String(40 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => {
+          req.destroy();
+          done({ status: res.statusCode!, body });
+        });
+      });
+      req.on('error', fail);
+      // Only the first chunk is sent: the reply must come from the declared length alone.
+      req.write('{"name": "big", "predictions": [');
+    });
+    assert.equal(reply.status, 413);
+    assert.match(JSON.parse(reply.body).error, /body too large \(limit 33554432 bytes\)/);
+  });
+
   test('prediction files that do not match the release are refused with a clear message', async () => {
     const wrongSplit = await createStudy({}, [{ name: 'v.jsonl', text: predictionsFor(srv.fixture.threads, 'validation', 'model-a') }]);
     assert.equal(wrongSplit.status, 422);
