@@ -233,7 +233,14 @@ class LineScanner {
     };
     for (const s of this.secrets) if (line.includes(s)) add('secret', s);
     for (const n of this.needles) if (line.includes(n)) add('needle', n);
-    for (const [kind, re, literal] of PATTERNS) if (literal.test(line)) for (const m of line.matchAll(re)) add(kind, m[0]);
+    // The BluePrint format writes every non-ASCII character as \uXXXX and a newline as \n: in a raw JSON line
+    // "\u00abdid:plc:…" has no word boundary before the DID, so a line that has the literal is matched decoded.
+    let decodedLine: string | undefined;
+    for (const [kind, re, literal] of PATTERNS) {
+      if (!literal.test(line)) continue;
+      const text = mode !== 'text' && line.includes('\\') ? (decodedLine ??= decodeJsonEscapes(line)) : line;
+      for (const m of text.matchAll(re)) add(kind, m[0]);
+    }
     // Known identifiers: exact set lookups of candidate tokens, so the cost does not grow with the number of users.
     if (this.plcIds.size) for (const m of line.matchAll(PLC_ID_RE)) if (this.plcIds.has(m[0])) add('known-did', m[0]);
     for (const h of findKnownHandles(line, this.handles)) add('known-handle', line.slice(h.start, h.end));
@@ -249,8 +256,15 @@ class LineScanner {
     const prose = this.doc ? this.doc.spans(line) : mode === 'json-lines' && times ? new JsonProse().spans(line) : null;
     if (times) for (const t of times) if (!prose || !insideSpan(prose, t.start, t.start + t.value.length)) add(t.kind, t.value);
 
-    for (const segment of textSegments(line, mode !== 'text')) {
+    const decoded: string[] = [];
+    for (const segment of textSegments(line, mode !== 'text', decoded)) {
       for (const [kind, value] of this.engineLeaks(segment)) add(kind, value);
+    }
+    // Likewise the known identifiers ("\u00abz72i…", "\nsam.nyc"): strings with escapes are also searched decoded
+    // (the others are the raw line's own characters, searched above).
+    for (const text of decoded) {
+      if (this.plcIds.size) for (const m of text.matchAll(PLC_ID_RE)) if (this.plcIds.has(m[0])) add('known-did', m[0]);
+      for (const h of findKnownHandles(text, this.handles)) add('known-handle', text.slice(h.start, h.end));
     }
   }
 
@@ -331,8 +345,21 @@ function decodeKey(raw: string): string | null {
   }
 }
 
-/** The prose of a line: its JSON string values (decoded) for JSON files, so that numbers and keys are not read as phones. */
-function textSegments(line: string, isJson: boolean): string[] {
+const JSON_ESCAPE_RE = /\\(?:u([0-9A-Fa-f]{4})|(.))/g;
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+
+/** A line with its JSON string escapes decoded (positions shift: used only for the identifier patterns). */
+export function decodeJsonEscapes(line: string): string {
+  return line.replace(JSON_ESCAPE_RE, (_, hex: string | undefined, ch: string | undefined) =>
+    hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (SIMPLE_ESCAPES[ch!] ?? ch!),
+  );
+}
+
+/**
+ * The prose of a line: its JSON string values (decoded) for JSON files, so that numbers and keys are not read as
+ * phones. The values that held escapes are also pushed to `decoded`.
+ */
+function textSegments(line: string, isJson: boolean, decoded: string[]): string[] {
   if (!isJson) return [line];
   const out: string[] = [];
   for (const m of line.matchAll(JSON_STRING_RE)) {
@@ -342,7 +369,9 @@ function textSegments(line: string, isJson: boolean): string[] {
       continue;
     }
     try {
-      out.push(JSON.parse(m[0]) as string);
+      const text = JSON.parse(m[0]) as string;
+      out.push(text);
+      decoded.push(text);
     } catch {
       out.push(m[0]);
     }

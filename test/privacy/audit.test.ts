@@ -325,3 +325,35 @@ test('a leak planted only in a Parquet row (not in the JSONL it copies) is found
   const got = (await auditRelease(dir)).map((l) => `${l.file}:${l.line} ${l.kind}`);
   assert.deepEqual(got, ['cluster_0.parquet:2 email', 'cluster_0.parquet:3000 handle', 'cluster_0.parquet:4100 did', 'cluster_0.parquet:4999 email']);
 });
+
+// The BluePrint format writes non-ASCII as \uXXXX and newlines as \n: in the raw line "\u00abdid:plc:…" has no word
+// boundary before the DID, so the identifier checks read the line with its escapes decoded.
+test('identifiers right after an escaped character (« », —, a newline) are still leaks', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-audit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const texts = [`«${DID}»`, `—at://${DID}/app.bsky.feed.post/3k`, `«${DID.slice(8)}»`, 'line\nsam.nyc', '“alice.bsky.social”'];
+  writeFileSync(join(dir, 'cluster_0.jsonl'), `${texts.map((text) => pythonJsonDumps({ thread: [{ relative_integer_time: 1, text }], cluster_id: 0 })).join('\n')}\n`);
+  const got = (await auditRelease(dir, { known: { dids: [DID], handles: ['sam.nyc'] } })).map((l) => `${l.line} ${l.kind} ${l.excerpt}`);
+  assert.deepEqual(got, [
+    `1 did ${maskLeakOf(DID)}`,
+    `2 did ${maskLeakOf(DID)}`,
+    `2 at-uri ${maskLeakOf(`at://${DID}/app.bsky.feed.post/3k`)}`,
+    `3 known-did ${maskLeakOf(DID.slice(8))}`,
+    `4 known-handle ${maskLeakOf('sam.nyc')}`,
+    `5 handle ${maskLeakOf('alice.bsky.social')}`,
+  ]);
+  // The Parquet copy: DuckDB's to_json escapes the newline.
+  rmSync(join(dir, 'cluster_0.jsonl'));
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  await conn.run(`COPY (SELECT 1 AS relative_integer_time, 'line' || chr(10) || 'sam.nyc' AS text UNION ALL SELECT 2, 'x' || chr(10) || '${DID}') TO '${join(dir, 'c.parquet')}' (FORMAT parquet)`);
+  conn.closeSync();
+  db.closeSync();
+  const rows = (await auditRelease(dir, { known: { dids: [DID], handles: ['sam.nyc'] } })).map((l) => `${l.line} ${l.kind}`).sort();
+  assert.deepEqual(rows, ['1 known-handle', '2 did']);
+});
+
+function maskLeakOf(value: string): string {
+  const keep = Math.min(6, Math.floor(value.length / 4));
+  return `${value.slice(0, keep)}${'*'.repeat(Math.min(8, value.length - keep))} (${value.length} chars)`;
+}
