@@ -231,11 +231,13 @@ export async function runPredictCommand(o: PredictCommandOptions): Promise<Predi
       report.baselines.push({ model: b.id, added: todo.length, skipped: tasks.length - todo.length });
       continue;
     }
+    if (spec.startsWith('gguf:') && spec.length > 5 && !existsSync(spec.slice(5))) throw new AgentsUsageError(`GGUF model file not found: ${spec.slice(5)}`);
     let model;
     try {
       model = createChatModel(spec, { openai: { timeoutMs: o.timeoutMs, retries: o.retries, useMaxCompletionTokens }, gguf: { threads: o.threads } });
     } catch (err) {
-      throw new AgentsUsageError((err as Error).message);
+      const msg = (err as Error).message;
+      throw new AgentsUsageError(/^unknown model kind|^model spec/.test(msg) ? `${msg}; baselines: baseline:${BASELINES.join('|')}` : msg);
     }
     const progress = new Progress(model.id, { enabled: o.quiet ? false : undefined });
     try {

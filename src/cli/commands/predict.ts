@@ -47,6 +47,11 @@ export default function register(program: Command): void {
           for (const [reason, n] of Object.entries(r.failures)) process.stderr.write(`  failed ×${n}: ${reason}\n`);
         }
       }
+      for (const r of report.runs) {
+        if (r.failed > 0) {
+          process.stderr.write(`${r.model}: ${r.aborted ? 'stopped after too many consecutive failures; ' : ''}${r.failed} failed task(s) written as status "error"; every answer so far is kept in ${opts.out}: run the same command again to retry the failed and continue with the rest\n`);
+        }
+      }
       if (report.runs.some((r) => r.failed > 0)) process.exitCode = EXIT.FAILURE;
     });
 }
