@@ -140,3 +140,14 @@ test('settings are validated', () => {
   const bad = validateSettings({ raters: 0, itemsPerRater: 1.5, showContext: 'yes' as unknown as boolean, realShare: 2, attentionChecks: -1, seed: -1, linkDays: 0 });
   assert.equal(bad.length, 7);
 });
+
+test('the order is randomised per rater: raters given the same tasks see them in different orders, not item order', () => {
+  // Ten tasks, ten per rater: every rater gets all ten, so only the order can differ.
+  const d = designStudy(candidates, { ...DEFAULT_SETTINGS, raters: 6, itemsPerRater: 10, attentionChecks: 0, seed: 11 });
+  const orders = d.assignments.map((list) => list.map((n) => taskOf(d, n)).join(' '));
+  assert.equal(new Set(orders).size, orders.length, 'every rater has an order of their own');
+  const sorted = (list: number[]) => list.every((n, i) => i === 0 || list[i - 1] < n);
+  assert.ok(d.assignments.every((list) => !sorted(list)), 'no rater sees the items in item-number (input) order');
+  // The first task shown varies across raters (a fixed first task would be an order effect).
+  assert.ok(new Set(d.assignments.map((list) => taskOf(d, list[0]))).size > 1);
+});
