@@ -3,7 +3,7 @@
 // store.ts first: it loads the schema list, whose modules import store.ts back; entering that cycle from a schema
 // module (as ingest does) would read a schema before it is initialised.
 import '../store/store.ts';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ACTION_KEYS, type ActionKey } from '../bluesky/actions.ts';
 import { filterActivity, loadKeywordFile, DEFAULT_KEYWORDS_FILE, type FilterCounts, type FilterResult } from '../filter/index.ts';
@@ -126,6 +126,10 @@ export async function runBuild(store: Store, o: BuildOptions): Promise<BuildRepo
   }
   if (o.compat && o.piiThresholds && Object.keys(o.piiThresholds).length) {
     throw new BuildError('--pii-threshold: compat mode keeps every detection, as the reference does; leave it out with --compat blueprint', 'usage');
+  }
+  // A mistyped input would otherwise only warn and build a release from whatever the store already holds.
+  for (const input of o.inputs) {
+    if (!existsSync(input)) throw new BuildError(`input ${input}: no such file or directory (nothing was built)`, 'usage');
   }
   const secret = loadSecretOrFail(o);
   const optOut = o.optOutFile ? readOptOut(o.optOutFile) : new Set<string>();

@@ -1,5 +1,5 @@
 // `simpact build` exit codes: 3 when the audit finds a leak (and no release under --out), 1 for a folder that is not
-// a release, 2 for a missing compat secret.
+// a release, 2 for a missing compat secret or a missing input file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ function simpact(args: string[], env: Record<string, string | undefined>) {
   return spawnSync(process.execPath, ['bin/simpact.js', ...args], { encoding: 'utf8', env: { ...process.env, SIMPACT_QUIET: '1', ...env } });
 }
 
-test('build exit codes: leak 3, not a release 1, missing compat secret 2', () => {
+test('build exit codes: leak 3, not a release 1, missing compat secret or input file 2', () => {
   const dir = mkdtempSync(join(tmpdir(), 'simpact-build-cli-'));
   try {
     const ev = (rkey: string, text: string, t: number) =>
@@ -35,6 +35,12 @@ test('build exit codes: leak 3, not a release 1, missing compat secret 2', () =>
     const noSecret = simpact(['--db', join(dir, 's.duckdb'), 'build', '--out', out, '--k', '1', '--compat', 'blueprint', '--secret-file', join(dir, 'missing')], {});
     assert.equal(noSecret.status, 2, noSecret.stderr);
     assert.match(noSecret.stderr, /compat mode needs the reference's secret/);
+
+    // A mistyped input is a usage error, not a warning followed by a release built from what the store held.
+    const typo = simpact(['--db', join(dir, 's.duckdb'), 'build', '--out', join(dir, 'typo'), '--k', '1', input, join(dir, 'in.jsnol')], env);
+    assert.equal(typo.status, 2, typo.stderr);
+    assert.match(typo.stderr, /^simpact: input .*in\.jsnol: no such file or directory \(nothing was built\)\n$/);
+    assert.ok(!existsSync(join(dir, 'typo')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
