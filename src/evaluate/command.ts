@@ -88,6 +88,7 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<EvalCommand
       }
     }
   } else throw new EvalUsageError('give --tasks (with --predictions) or --solutions (with --batch-output)');
+  const answerIssuesFrom = issues.length;
   for (const spec of o.batchOutput) {
     const eq = spec.lastIndexOf('=');
     const [path, id] = eq > 0 ? [spec.slice(0, eq), spec.slice(eq + 1)] : [spec, basename(spec).replace(/\.jsonl$/, '')];
@@ -100,8 +101,16 @@ export async function runEvalCommand(o: EvalCommandOptions): Promise<EvalCommand
     issues.push(...r.issues);
     models.push(...r.models);
   }
-  if (!tasks.length) throw new EvalUsageError('no tasks to evaluate');
-  if (!models.length) throw new EvalUsageError('no predictions to evaluate');
+  const firstIssue = (reasons: readonly string[], from = 0) => {
+    const i = issues.slice(from).find((x) => reasons.includes(x.reason));
+    return i ? ` (first problem: ${i.where}: ${i.detail})` : '';
+  };
+  if (!tasks.length) throw new EvalUsageError(`no tasks to evaluate${firstIssue(['bad_task', 'bad_solution', 'malformed_line'])}`);
+  if (!models.length) {
+    throw new EvalUsageError(o.predictions.length || o.batchOutput.length
+      ? `no predictions to evaluate${firstIssue(['no_task_id', 'malformed_line', 'unreadable_response', 'request_failed'], answerIssuesFrom)}`
+      : 'no predictions to evaluate: give --predictions <file> (or --batch-output <file> with --solutions)');
+  }
   let validation;
   if (o.validation) {
     try {
