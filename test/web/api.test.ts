@@ -180,6 +180,13 @@ describe('admin', () => {
     assert.match(((await otherRelease.json()) as any).error, /a\.jsonl:1: task-0-0 in t\.jsonl is not this release's thread \(made from another release or K\?\)/);
     const sameRelease = await post('/api/admin/studies', { name: 'x', k: 2, split: 'test', predictions: preds, tasks: { name: 't.jsonl', text: tasksFor(srv.fixture.threads, 'test') }, settings: { raters: 1 } }, adminHeaders);
     assert.equal(sameRelease.status, 201, 'the matching tasks file passes');
+    const empty = await createStudy({}, [{ name: 'empty.jsonl', text: '\n' }]);
+    assert.equal(empty.status, 422);
+    assert.equal(((await empty.json()) as any).error, 'empty.jsonl holds no prediction lines');
+    const noText = predictionsFor(srv.fixture.threads, 'test', 'baseline:majority').replace(/"text":"[^"]*"/g, '"text":""');
+    const baseline = await createStudy({}, [{ name: 'base.jsonl', text: noText }]);
+    assert.equal(baseline.status, 422);
+    assert.match(((await baseline.json()) as any).error, /^no usable prediction in base\.jsonl \(6 no generated text\): a study needs generated text/);
     assert.equal((await createStudy({ k: 5 })).status, 422);
     assert.equal((await createStudy({ settings: { raters: 0 } })).status, 422);
     const list = await (await get('/api/admin/studies', { authorization: adminHeaders.authorization })).json() as any;

@@ -28,14 +28,17 @@ export default function register(program: Command): void {
     .action(async (opts, cmd: Command) => {
       const { openRelease, ensureIndexed, ReleaseError } = await import('../../web/release.ts');
       const { createStudy, StudyInputError } = await import('../../web/study/create.ts');
-      let predictions;
-      let tasks;
-      try {
-        predictions = (opts.predictions as string[]).map((p) => ({ name: basename(p), text: readFileSync(p, 'utf8') }));
-        if (opts.tasks) tasks = { name: basename(opts.tasks), text: readFileSync(opts.tasks, 'utf8') };
-      } catch (err) {
-        throw new CliError(`cannot read a prediction file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.USAGE);
-      }
+      const read = (path: string, what: string): string => {
+        try {
+          return readFileSync(path, 'utf8');
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message);
+          throw new CliError(`cannot read the ${what} ${path}: ${why}`, EXIT.USAGE);
+        }
+      };
+      const predictions = (opts.predictions as string[]).map((p) => ({ name: basename(p), text: read(p, 'prediction file') }));
+      const tasks = opts.tasks ? { name: basename(opts.tasks as string), text: read(opts.tasks as string, 'tasks file') } : undefined;
       let rel;
       try {
         rel = openRelease(opts.release);

@@ -218,7 +218,15 @@ export async function createStudy(store: Store, rel: OpenRelease, input: CreateS
         : '';
     throw new StudyInputError(`the prediction file does not match the release (${problems.length} problem${problems.length > 1 ? 's' : ''}):${hint} ${shown}${more}`);
   }
-  if (!candidates.length) throw new StudyInputError('no usable prediction: every line lacks generated text or a real text post to compare with');
+  if (!candidates.length) {
+    const why = Object.entries(skipped).map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`).join(', ');
+    const names = input.predictions.map((f) => f.name).join(', ');
+    throw new StudyInputError(
+      why
+        ? `no usable prediction in ${names} (${why}): a study needs generated text for tasks whose real post has text (baselines write none)`
+        : `${names} ${input.predictions.length > 1 ? 'hold' : 'holds'} no prediction lines`,
+    );
+  }
 
   const design = designStudy(candidates, input.settings);
   const id = `s${randomBytes(6).toString('hex')}`;
