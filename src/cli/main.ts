@@ -38,9 +38,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       return err.exitCode;
     }
     // The store's own one-line errors (matched by name: importing the store here would load DuckDB for --help).
-    if (err instanceof Error && err.name === 'StoreInUseError') {
+    if (err instanceof Error && (err.name === 'StoreInUseError' || err.name === 'NotAStoreError')) {
       process.stderr.write(`simpact: ${err.message}\n`);
-      return EXIT.FAILURE;
+      return err.name === 'NotAStoreError' ? EXIT.USAGE : EXIT.FAILURE;
     }
     const sys = systemErrorMessage(err);
     if (sys && !process.env.SIMPACT_DEBUG) {

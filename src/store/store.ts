@@ -18,6 +18,19 @@ export function resolveDbPath(explicit?: string): string {
 export type Row = Record<string, unknown>;
 
 /** The store file is held by another process (DuckDB allows one per file). The CLI shows the message as is. */
+/**
+ * The path names a data file, not a store: DuckDB would open a JSON, CSV or Parquet file given as its database as a
+ * throw-away in-memory database over it, so the command would "succeed" and keep nothing. A usage error.
+ */
+export class NotAStoreError extends Error {
+  override readonly name = 'NotAStoreError';
+  constructor(readonly storePath: string) {
+    super(`${storePath} names a data file, not a store (give data files as arguments; the store is a .duckdb file)`);
+  }
+}
+
+const DATA_FILE = /\.(jsonl|ndjson|json|csv|tsv|parquet|gz|zst|zstd|txt)$/i;
+
 export class StoreInUseError extends Error {
   override readonly name = 'StoreInUseError';
   constructor(readonly storePath: string) {
@@ -33,6 +46,7 @@ export class Store {
   ) {}
 
   static async open(path: string = resolveDbPath(), modules: SchemaModule[] = []): Promise<Store> {
+    if (path !== ':memory:' && DATA_FILE.test(path)) throw new NotAStoreError(path);
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     let instance: DuckDBInstance;
     try {
