@@ -75,6 +75,11 @@ test('study create, serve on 127.0.0.1:0, answers over HTTP, a locked store refu
   assert.match(badPort.stderr, /--port must be an integer from 0 to 65535/);
   assert.doesNotMatch(badPort.stderr, /indexed|Received type/);
 
+  // A prediction file that cannot be read is named, with the reason, in one line.
+  const absent = simpact(['study', 'create', '--release', fixture.dir, '--predictions', join(dir, 'absent.jsonl'), '--name', 'A']);
+  assert.equal(absent.status, 2, absent.stderr);
+  assert.deepEqual(oneLine(absent.stderr), [`simpact: cannot read the prediction file ${join(dir, 'absent.jsonl')}: no such file`]);
+
   // A prediction file of another split is refused with its file:line; nothing is created.
   const wrong = simpact(['study', 'create', '--release', fixture.dir, '--predictions', join(dir, 'v.jsonl'), '--name', 'W']);
   assert.equal(wrong.status, 2, wrong.stderr);
