@@ -20,7 +20,7 @@ test('a data file given as the store is refused before DuckDB opens it (every co
     }
     assert.equal(readFileSync(data, 'utf8'), '{"did":"x"}\n');
     assert.equal(existsSync(join(dir, 'rel')), false);
-    (await Store.open(join(dir, "ok.duckdb"))).close();
+    (await Store.open(join(dir, 'ok.duckdb'))).close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
