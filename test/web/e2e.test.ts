@@ -192,6 +192,11 @@ test('two raters complete a study and the results page shows what their answers 
   await admin.locator('#token').fill(ADMIN);
   await admin.locator('form button[type=submit]').click();
   await admin.locator('input[name=name]').fill(STUDY_NAME);
+  // A file of another split is refused in the page with its file:line, and nothing is created.
+  await admin.locator('input[name=predictions]').setInputFiles({ name: 'val.jsonl', mimeType: 'application/json', buffer: Buffer.from(predictionsFor(srv.fixture.threads, 'validation', MODEL)) });
+  await admin.locator('button', { hasText: 'Create study' }).click();
+  await admin.locator('#created .error').waitFor();
+  assert.match((await admin.locator('#created .error').textContent())!, /val\.jsonl:1: task-0-1 is in the validation split, not test/);
   await admin.locator('input[name=predictions]').setInputFiles({ name: 'model-a.jsonl', mimeType: 'application/json', buffer: Buffer.from(predictionsFor(srv.fixture.threads, 'test', MODEL)) });
   await admin.locator('input[name=itemsPerRater]').fill('10');
   await admin.locator('input[name=seed]').fill('5');
