@@ -92,6 +92,15 @@ describe('explorer', () => {
     const hits = await page('q=REAL%20REPLY%20c1%20l4');
     assert.deepEqual(hits.map((t) => `${t.cluster}:${t.line}`), ['1:4']);
     assert.equal((await page('q=%25')).length, 0, 'LIKE wildcards are plain text');
+    // Paging under a filter walks exactly the filtered threads, once each, across clusters.
+    const walked: string[] = [];
+    for (let after = '', guard = 0; guard < 20; guard++) {
+      const p = (await (await get(`/api/explorer/threads?k=2&limit=3&action=reply&q=real%20reply${after ? `&after=${after}` : ''}`)).json()) as any;
+      walked.push(...p.threads.map((t: any) => `${t.cluster}:${t.line}`));
+      if (!p.next) break;
+      after = p.next;
+    }
+    assert.deepEqual(walked, srv.fixture.threads.filter((t) => t.action === 'reply').map((t) => `${t.cluster}:${t.line}`));
     assert.equal((await get('/api/explorer/threads?k=3')).status, 404);
     for (const bad of ['cluster=x', 'split=dev', 'after=1', 'action=DROP%20TABLE', `q=${'x'.repeat(201)}`]) assert.equal((await get(`/api/explorer/threads?k=2&${bad}`)).status, 400, bad);
   });
