@@ -237,7 +237,7 @@ export async function runPredictCommand(o: PredictCommandOptions): Promise<Predi
       model = createChatModel(spec, { openai: { timeoutMs: o.timeoutMs, retries: o.retries, useMaxCompletionTokens }, gguf: { threads: o.threads } });
     } catch (err) {
       const msg = (err as Error).message;
-      throw new AgentsUsageError(/^unknown model kind|^model spec/.test(msg) ? `${msg}; baselines: baseline:${BASELINES.join('|')}` : msg);
+      throw new AgentsUsageError(/^unknown model kind|must look like/.test(msg) ? `${msg}; baselines: baseline:${BASELINES.join('|')}` : msg);
     }
     const progress = new Progress(model.id, { enabled: o.quiet ? false : undefined });
     try {
