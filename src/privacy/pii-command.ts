@@ -61,7 +61,7 @@ export async function runPiiCommand(input: Readable, output: Writable, opts: Pii
       buffer += `${JSON.stringify({ error: blank ? 'blank line' : 'expected a JSON object with a string "text"', line: lineNo })}\n`;
     } else {
       const { redacted, entities } = engine.redact(text);
-      buffer += `${JSON.stringify({ text, redacted, entities: entities.map(({ type, start, end, score }) => ({ type, start, end, score })) })}\n`;
+      buffer += `${JSON.stringify({ text, redacted, entities: entities.map(({ type, start, end, score }) => ({ type, start, end, score: Math.round(score * 1e4) / 1e4 })) })}\n`;
     }
     if (buffer.length > 1 << 16) await flush();
   }
