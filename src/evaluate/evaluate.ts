@@ -15,7 +15,7 @@ import type { InputIssue } from '../agents/predictions.ts';
 import { ACTION_LABELS, COMPAT_LABELS, compatLabel } from './labels.ts';
 import { bootstrapCi, type Interval } from './bootstrap.ts';
 import { classificationReport, compatF1, f1OfResample, labelCodes, type ClassReport } from './classification.ts';
-import { diagonality } from './diagonality.ts';
+import { diagonality, modelCluster } from './diagonality.ts';
 import { EmbeddingCache, type PreparableEmbedder } from './embed-cache.ts';
 import { embeddableText, filterText } from './filter-text.ts';
 import type { EvalModel, EvalPrediction, EvalTask, ValidationRows } from './inputs.ts';
@@ -345,6 +345,10 @@ export async function evaluate(tasks: readonly EvalTask[], models: readonly Eval
   };
   if (mode === 'corrected') Object.assign(diagMetrics, { macro_f1: scalar.macro_f1, mean_max_cosine: scalar.mean_max_cosine });
   for (const [k, f] of Object.entries(diagMetrics)) report.diagonality[k] = diagonality(matrix(f), opts.clusterOfModel);
+  const clusterOf = opts.clusterOfModel ?? modelCluster;
+  if (!models.some((m) => { const c = clusterOf(m.id); return c !== undefined && clusters.includes(c); })) {
+    report.notes.push('diagonality: no model stands for one of the evaluated clusters (the reference reads the cluster from a model named <name>_<cluster>, e.g. model_3), so every diagonality is 0 by its rule and says nothing here');
+  }
   return report;
 }
 

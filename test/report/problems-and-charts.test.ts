@@ -87,4 +87,10 @@ test('the report lists answer problems by reason with their task ids, scored as 
   const rvg = html.slice(html.indexOf('<h2>Real vs generated'), html.indexOf('<h2>', html.indexOf('<h2>Real vs generated') + 5));
   assert.equal((rvg.match(/<svg/g) ?? []).length, 2);
   assert.deepEqual(Object.keys(r.distribution.textLengths).sort(), ['baseline', 'llm', 'real'].sort());
+  // no model is named <name>_<cluster>: the diagonality values (0 by the reference rule) come with a note saying so
+  assert.equal(r.diagonality.f1_scores, 0);
+  assert.ok(r.notes.some((n) => n.startsWith('diagonality: no model stands for one of the evaluated clusters')));
+  assert.match(html, /<h2>Notes<\/h2>.*diagonality: no model stands for/s);
+  const named = await evaluate(tasks, [{ ...models[1], id: 'model_0' }, { ...models[1], id: 'model_1' }], { embedder, bootstrap: 0, seed: 1 });
+  assert.ok(!named.notes.some((n) => n.startsWith('diagonality:')), 'models named model_<cluster>: no note');
 });
