@@ -3,7 +3,9 @@
 // - "keys": one narrow line per event (identity, class, subject): deduplication and the normalised tables use it;
 // - "raw": the event's JSON text, one per line, zipped back to its keys line with a POSITIONAL JOIN;
 // - "posts": the fields of post creates (text, langs, reply refs, facets), already extracted here from the parsed
-//   record, so DuckDB never has to parse the JSON again.
+//   record, so DuckDB never has to parse the JSON again;
+// - "rare": for the rare kinds (post updates, profile changes, identity and account events) the JSON text of each of
+//   their few fields, so that DuckDB reads them from a small file instead of scanning the batch's raw lines.
 // Fields are separated by \x01, which a valid JSON line cannot contain (JSON forbids raw control characters in
 // strings and allows only space, tab, CR and LF between tokens), so raw lines go in verbatim without quoting.
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -40,6 +42,21 @@ export const POST_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['facets', 'VARCHAR'],
   ['created_at', 'VARCHAR'],
 ];
+
+/** Columns of a rare line: which kind (`RARE_*`) and up to three fields as JSON text (empty: absent, NULL). */
+export const RARE_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['ord', 'BIGINT'],
+  ['tag', 'VARCHAR'],
+  ['f1', 'VARCHAR'],
+  ['f2', 'VARCHAR'],
+  ['f3', 'VARCHAR'],
+];
+/** Rare line tags: post update (text, langs), profile change (displayName, description), identity (handle, time),
+ *  account (active, status, time). */
+export const RARE_POST_UPDATE = 'u';
+export const RARE_PROFILE = 'p';
+export const RARE_IDENTITY = 'i';
+export const RARE_ACCOUNT = 'a';
 
 /** flags bit: the post create has a `reply` object. */
 export const FLAG_REPLY = 1;
@@ -82,6 +99,8 @@ export interface StagedEvent {
   rawChanged: boolean;
   /** The posts-file line for post creates. */
   post?: string;
+  /** The rare-file line for post updates, profile changes, identity and account events. */
+  rare?: string;
 }
 
 /**
@@ -97,6 +116,7 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
   let collection = '', operation = '', rkey = '', rev = '', eventSeq = '', cls = '', subject = '';
   let flags = 0;
   let post: string | undefined;
+  let rare: string | undefined;
   if (event.kind === 'commit') {
     const c = event.commit;
     const col = key(c.collection), rk = key(c.rkey), rv = key(c.rev);
@@ -125,9 +145,15 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
         }
       }
     }
+    const rec = record as Record<string, unknown> | undefined;
+    if (col === 'app.bsky.feed.post' && c.operation === 'update') rare = rareLine(ord, RARE_POST_UPDATE, rec?.text, rec?.langs);
+    else if (col === 'app.bsky.actor.profile' && c.operation !== 'delete') rare = rareLine(ord, RARE_PROFILE, rec?.displayName, rec?.description);
   } else {
-    const inner = (event.kind === 'identity' ? event.identity : event.account) as { seq?: unknown };
+    const inner = (event.kind === 'identity' ? event.identity : event.account) as Record<string, unknown>;
     if (typeof inner.seq === 'number' && Number.isSafeInteger(inner.seq)) eventSeq = String(inner.seq);
+    rare = event.kind === 'identity'
+      ? rareLine(ord, RARE_IDENTITY, inner.handle, inner.time)
+      : rareLine(ord, RARE_ACCOUNT, inner.active, inner.status, inner.time);
   }
   return {
     // Array.join builds one flat string; a 26-part template literal builds a tree of cons strings that every later
@@ -136,7 +162,18 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
     raw,
     rawChanged,
     post,
+    rare,
   };
+}
+
+/** A rare line: each field as its JSON text (read back with the same json_extract functions as from the raw event). */
+function rareLine(ord: number, tag: string, ...fields: unknown[]): string {
+  const out: (string | number)[] = [ord, tag];
+  for (let i = 0; i < 3; i++) {
+    const v = fields[i];
+    out.push(v === undefined ? '' : quoted(JSON.stringify(v)));
+  }
+  return out.join(SEP);
 }
 
 function postLine(ord: number, record: Record<string, unknown>, reply: Record<string, { uri?: unknown }> | undefined): string {

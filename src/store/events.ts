@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamShapeError, type JetstreamEvent } from '../bluesky/jetstream-event.ts';
-import { KEY_COLUMNS, POST_COLUMNS, StagingFile, stageEvent } from './event-staging.ts';
+import { KEY_COLUMNS, POST_COLUMNS, RARE_ACCOUNT, RARE_COLUMNS, RARE_IDENTITY, RARE_POST_UPDATE, RARE_PROFILE, StagingFile, stageEvent } from './event-staging.ts';
 import type { SchemaModule } from './schema-module.ts';
 import { sqlLiteral as sqlString, toNumber as num } from './event-values.ts';
 import type { Store } from './store.ts';
@@ -150,12 +150,14 @@ class Batch {
   readonly keys: StagingFile;
   readonly raw: StagingFile;
   readonly posts: StagingFile;
+  readonly rare: StagingFile;
   readonly sources: string[] = [];
   private readonly sourceIndex = new Map<string, number>();
   constructor(dir: string, n: number) {
     this.keys = new StagingFile(join(dir, `keys-${n}.txt`));
     this.raw = new StagingFile(join(dir, `raw-${n}.txt`));
     this.posts = new StagingFile(join(dir, `posts-${n}.txt`));
+    this.rare = new StagingFile(join(dir, `rare-${n}.txt`));
   }
 
   source(name: string): number {
@@ -169,12 +171,12 @@ class Batch {
   }
 
   close(): void {
-    for (const f of [this.keys, this.raw, this.posts]) f.close();
+    for (const f of [this.keys, this.raw, this.posts, this.rare]) f.close();
   }
 
   remove(): void {
     this.close();
-    for (const f of [this.keys, this.raw, this.posts]) rmSync(f.path, { force: true });
+    for (const f of [this.keys, this.raw, this.posts, this.rare]) rmSync(f.path, { force: true });
   }
 }
 
@@ -208,6 +210,7 @@ export class EventStager {
     if (rawBytes && !staged.rawChanged) b.raw.addBytes(rawBytes);
     else b.raw.add(staged.raw);
     if (staged.post) b.posts.add(staged.post);
+    if (staged.rare) b.rare.add(staged.rare);
     return null;
   }
 
@@ -265,7 +268,10 @@ async function loadBatch(store: Store, b: Batch, base: number, opts: AppendOptio
         FROM stage_events s POSITIONAL JOIN ${readStaging(b.raw.path, [['raw', 'VARCHAR']])} r
         ${dropped > 0 ? "WHERE s.ord NOT IN (SELECT ord FROM dropped_events)" : ""}`);
       const inserted = staged - dropped;
-      if (inserted > 0) await deriveTables(store, base, fresh, b.posts.count > 0 ? readStaging(b.posts.path, POST_COLUMNS, true) : null, keep);
+      if (inserted > 0) {
+        const staged = (f: StagingFile, cols: ReadonlyArray<readonly [string, string]>) => (f.count > 0 ? readStaging(f.path, cols, true) : null);
+        await deriveTables(store, base, fresh, staged(b.posts, POST_COLUMNS), staged(b.rare, RARE_COLUMNS), keep);
+      }
       if (opts.cursor) await setCursor(store, opts.cursor);
       return { inserted, duplicates: dropped };
     });
@@ -300,10 +306,8 @@ async function markDropped(store: Store, storeEmpty: boolean): Promise<number> {
   return num((await store.all('SELECT count(*) AS n FROM dropped_events'))[0].n);
 }
 
-const POST = "collection = 'app.bsky.feed.post'";
-
 /** Each normalised table from this batch's fresh rows only (so a re-ingest adds nothing). */
-async function deriveTables(store: Store, base: number, fresh: string, posts: string | null, keep: string): Promise<void> {
+async function deriveTables(store: Store, base: number, fresh: string, posts: string | null, rare: string | null, keep: string): Promise<void> {
   if (posts) {
     await store.run(`INSERT INTO posts
       SELECT f.seq, f.did, f.rkey, f.time_us, (f.flags & 1) <> 0, f.subject, (f.flags & 2) <> 0,
@@ -312,27 +316,27 @@ async function deriveTables(store: Store, base: number, fresh: string, posts: st
       FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
       ORDER BY f.seq`);
   }
-  // Rare kinds: their few fields come from the raw JSON, gathered from the new raw rows in one scan.
-  const rareKinds = `kind <> 'commit' OR (${POST} AND operation = 'update') OR (collection = 'app.bsky.actor.profile' AND operation <> 'delete')`;
-  await store.run('DROP TABLE IF EXISTS temp.rare_events');
-  await store.run(`CREATE TEMP TABLE rare_events AS SELECT * FROM raw_events WHERE seq > ${base} AND (${rareKinds})`);
-  const fromRaw = (where: string) => `(SELECT * FROM rare_events WHERE ${where})`;
-  await store.run(`INSERT INTO post_updates
-    SELECT seq, did, rkey, time_us, json_extract_string(raw, '$.commit.record.text'),
-           TRY_CAST(json_extract(raw, '$.commit.record.langs') AS VARCHAR[])
-    FROM ${fromRaw(`kind = 'commit' AND ${POST} AND operation = 'update'`)} ORDER BY seq`);
   // likes, reposts, follows, blocks and deletes are views over raw_events: nothing to write.
+  if (!rare) return;
+  // Rare kinds: their few fields, staged as JSON text and read with the functions that would read them from the raw
+  // event, so the result is the same as extracting them from raw_events.raw.
+  await store.run('DROP TABLE IF EXISTS temp.rare_events');
+  await store.run(`CREATE TEMP TABLE rare_events AS
+    SELECT f.seq, f.did, f.rkey, f.time_us, f.operation, f.event_seq, r.tag, r.f1, r.f2, r.f3
+    FROM (SELECT * FROM ${rare} ${keep}) r JOIN ${fresh} f ON f.seq = ${base} + 1 + r.ord`);
+  const tagged = (tag: string) => `(SELECT * FROM rare_events WHERE tag = '${tag}')`;
+  await store.run(`INSERT INTO post_updates
+    SELECT seq, did, rkey, time_us, json_extract_string(f1, '$'), TRY_CAST(json_extract(f2, '$') AS VARCHAR[])
+    FROM ${tagged(RARE_POST_UPDATE)} ORDER BY seq`);
   await store.run(`INSERT INTO profile_changes
-    SELECT seq, did, time_us, operation, json_extract_string(raw, '$.commit.record.displayName'),
-           json_extract_string(raw, '$.commit.record.description')
-    FROM ${fromRaw(`kind = 'commit' AND collection = 'app.bsky.actor.profile' AND operation <> 'delete'`)} ORDER BY seq`);
+    SELECT seq, did, time_us, operation, json_extract_string(f1, '$'), json_extract_string(f2, '$')
+    FROM ${tagged(RARE_PROFILE)} ORDER BY seq`);
   await store.run(`INSERT INTO identity_events
-    SELECT seq, did, time_us, event_seq, json_extract_string(raw, '$.identity.handle'), json_extract_string(raw, '$.identity.time')
-    FROM ${fromRaw(`kind = 'identity'`)} ORDER BY seq`);
+    SELECT seq, did, time_us, event_seq, json_extract_string(f1, '$'), json_extract_string(f2, '$')
+    FROM ${tagged(RARE_IDENTITY)} ORDER BY seq`);
   await store.run(`INSERT INTO account_events
-    SELECT seq, did, time_us, event_seq, TRY_CAST(json_extract(raw, '$.account.active') AS BOOLEAN),
-           json_extract_string(raw, '$.account.status'), json_extract_string(raw, '$.account.time')
-    FROM ${fromRaw(`kind = 'account'`)} ORDER BY seq`);
+    SELECT seq, did, time_us, event_seq, TRY_CAST(json_extract(f1, '$') AS BOOLEAN), json_extract_string(f2, '$'), json_extract_string(f3, '$')
+    FROM ${tagged(RARE_ACCOUNT)} ORDER BY seq`);
   await store.run('DROP TABLE temp.rare_events');
 }
 
