@@ -35,6 +35,11 @@ export const KEY_COLUMNS: ReadonlyArray<readonly [string, string]> = [
  *  an empty field, NULL), `facets` JSON text. */
 export const POST_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['ord', 'BIGINT'],
+  ['did', 'VARCHAR'],
+  ['rkey', 'VARCHAR'],
+  ['time_us', 'BIGINT'],
+  ['flags', 'INTEGER'],
+  ['subject', 'VARCHAR'],
   ['text', 'VARCHAR'],
   ['langs', 'VARCHAR'],
   ['reply_parent', 'VARCHAR'],
@@ -136,7 +141,7 @@ export function stageEvent(ord: number, event: JetstreamEvent, raw: string, src:
         const er = embed && typeof embed === 'object' ? (embed.record as Record<string, unknown> | undefined) : undefined;
         if (er && typeof er === 'object' && typeof er.uri === 'string') flags |= FLAG_QUOTE_COMPAT;
         if (embed && typeof embed === 'object' && pyTruthy(embed.record)) flags |= FLAG_EMBED_RECORD;
-        post = postLine(ord, record, flags & FLAG_REPLY ? reply : undefined);
+        post = postLine([ord, quoted(did), quoted(rk), event.time_us, flags, subject ? quoted(subject) : ''], record, flags & FLAG_REPLY ? reply : undefined);
       } else {
         const sub = record.subject as unknown;
         if (typeof sub === 'string') subject = clean(sub);
@@ -176,13 +181,14 @@ function rareLine(ord: number, tag: string, ...fields: unknown[]): string {
   return out.join(SEP);
 }
 
-function postLine(ord: number, record: Record<string, unknown>, reply: Record<string, { uri?: unknown }> | undefined): string {
+/** A posts line: the event's own columns (so the load needs no join with the keys), then the record's fields. */
+function postLine(head: (string | number)[], record: Record<string, unknown>, reply: Record<string, { uri?: unknown }> | undefined): string {
   // Language tags hold no commas (BCP 47); any that do are not tags and are dropped.
   const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string' && !l.includes(',')) : null;
   const parent = reply && typeof reply.parent === 'object' && reply.parent ? str(reply.parent.uri) : '';
   const root = reply && typeof reply.root === 'object' && reply.root ? str(reply.root.uri) : '';
   const facets = record.facets === undefined ? '' : quoted(JSON.stringify(record.facets));
-  return [ord, quoted(str(record.text)), langs ? quoted(`:${langs.join(',')}`) : '', clean(parent), clean(root), facets, quoted(str(record.createdAt))].join(SEP);
+  return [...head, quoted(str(record.text)), langs ? quoted(`:${langs.join(',')}`) : '', clean(parent), clean(root), facets, quoted(str(record.createdAt))].join(SEP);
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -310,11 +310,11 @@ async function markDropped(store: Store, storeEmpty: boolean): Promise<number> {
 async function deriveTables(store: Store, base: number, fresh: string, posts: string | null, rare: string | null, keep: string): Promise<void> {
   if (posts) {
     await store.run(`INSERT INTO posts
-      SELECT f.seq, f.did, f.rkey, f.time_us, (f.flags & 1) <> 0, f.subject, (f.flags & 2) <> 0,
+      SELECT ${base} + 1 + p.ord, p.did, p.rkey, p.time_us, (p.flags & 1) <> 0, p.subject, (p.flags & 2) <> 0,
              p.text, CASE WHEN p.langs = ':' THEN []::VARCHAR[] ELSE string_split(p.langs[2:], ',') END, p.reply_parent, p.reply_root, TRY_CAST(p.facets AS JSON), p.created_at,
-             (f.flags & 4) <> 0
-      FROM (SELECT * FROM ${posts} ${keep}) p JOIN ${fresh} f ON f.seq = ${base} + 1 + p.ord
-      ORDER BY f.seq`);
+             (p.flags & 4) <> 0
+      FROM ${posts} p ${keep}
+      ORDER BY p.ord`);
   }
   // likes, reposts, follows, blocks and deletes are views over raw_events: nothing to write.
   if (!rare) return;
