@@ -5,19 +5,9 @@ import type { EvalModel, EvalTask } from '../../src/evaluate/inputs.ts';
 import { parseSolutions, kindsFromBatchInput } from '../../src/evaluate/read-inputs.ts';
 import { readBatchOutput } from '../../src/agents/batch.ts';
 import type { EmbeddingModel } from '../../src/llm/types.ts';
+import { lettersEmbedder } from '../helpers/letters-embedder.ts';
 
-// A deterministic bag-of-letters embedder: enough for distinct, comparable vectors.
-const embedder: EmbeddingModel = {
-  id: 'test:letters',
-  embed: async (texts) => texts.map((t) => {
-    const v = new Float32Array(26);
-    for (const ch of t.toLowerCase()) {
-      const i = ch.charCodeAt(0) - 97;
-      if (i >= 0 && i < 26) v[i]++;
-    }
-    return v;
-  }),
-};
+const embedder = lettersEmbedder;
 
 const ACT = (a: string | null) => JSON.stringify({ actions: a ? JSON.stringify({ like: a === 'like', follow: a === 'follow', repost: false, ignore: false }) : null, text: null });
 function task(cluster: number, index: number, action: string, text: string | null, kind: 'post' | 'reply'): EvalTask {

@@ -12,20 +12,9 @@ import { ACTION_LABELS } from '../../src/evaluate/labels.ts';
 import { evalMarkdown } from '../../src/report/eval-markdown.ts';
 import { evalHtml } from '../../src/report/eval-html.ts';
 import { Rng } from '../../src/util/rng.ts';
-import type { EmbeddingModel } from '../../src/llm/types.ts';
+import { lettersEmbedder } from '../helpers/letters-embedder.ts';
 
-const embedder: EmbeddingModel = {
-  id: 'test:letters',
-  embed: async (texts) => texts.map((t) => {
-    const v = new Float32Array(27);
-    v[26] = 1; // "" is a vector too (the reference embeds it)
-    for (const ch of t.toLowerCase()) {
-      const i = ch.charCodeAt(0) - 97;
-      if (i >= 0 && i < 26) v[i]++;
-    }
-    return v;
-  }),
-};
+const embedder = lettersEmbedder;
 
 const internal = (a: string) => JSON.stringify(Object.fromEntries(['like', 'unlike', 'repost', 'unrepost', 'follow', 'unfollow', 'block', 'unblock', 'post_update', 'post_delete', 'profile_update', 'quote', 'ignore'].map((k) => [k, k === a])));
 const actionTruth = (a: string) => JSON.stringify({ actions: internal(a), text: null });

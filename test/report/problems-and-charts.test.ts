@@ -4,21 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate } from '../../src/evaluate/evaluate.ts';
 import type { EvalModel, EvalTask } from '../../src/evaluate/inputs.ts';
-import type { EmbeddingModel } from '../../src/llm/types.ts';
 import { evalMarkdown } from '../../src/report/eval-markdown.ts';
 import { evalHtml } from '../../src/report/eval-html.ts';
+import { lettersEmbedder } from '../helpers/letters-embedder.ts';
 
-const embedder: EmbeddingModel = {
-  id: 'test:letters',
-  embed: async (texts) => texts.map((t) => {
-    const v = new Float32Array(26);
-    for (const ch of t.toLowerCase()) {
-      const i = ch.charCodeAt(0) - 97;
-      if (i >= 0 && i < 26) v[i]++;
-    }
-    return v;
-  }),
-};
+const embedder = lettersEmbedder;
 
 const ACT = (a: string) => JSON.stringify({ actions: { like: a === 'like', follow: a === 'follow', repost: false, ignore: false }, text: null });
 const task = (cluster: number, index: number, action: string, text: string | null, kind: 'post' | 'reply'): EvalTask => ({
