@@ -2,10 +2,12 @@
 // timestamps, e-mail addresses, URLs, phone numbers, the secret, and the identifiers of the collected users when
 // given) and reports each leak with file:line, masked. It works from patterns and the raw identifiers, never from the
 // writer's idea of what it wrote.
-import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, createReadStream, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { extname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
 import { createPiiEngine, type PiiEngine } from './pii/engine.ts';
@@ -50,6 +52,8 @@ export interface AuditOptions {
    * `did:plc` identifier also without its `did:plc:` prefix (`known-did`; the prefixed form is the `did` pattern).
    */
   known?: KnownIdentifiers;
+  /** Threads that scan files in parallel (default: 2 for releases of 64 MB or more, where cores allow; else 1). */
+  workers?: number;
 }
 
 export interface KnownIdentifiers {
@@ -71,10 +75,39 @@ export async function auditRelease(dir: string, opts: AuditOptions = {}): Promis
 }
 
 export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): Promise<AuditReport> {
-  const scanner = new LineScanner(opts);
   const report: AuditReport = { leaks: [], scannedFiles: 0, skipped: [] };
-  for (const path of listFiles(dir, dir, report.skipped)) {
+  const paths = listFiles(dir, dir, report.skipped);
+  const groups = splitByCost(paths, opts.workers ?? autoWorkers(paths));
+  // A worker that cannot start or fails leaves its files to this thread: the audit never passes on a crash.
+  const results = await Promise.all(
+    groups.map((g, i) => (i === 0 ? scanReleaseFiles(dir, g, opts) : scanInWorker(dir, g, opts).catch(() => scanReleaseFiles(dir, g, opts)))),
+  );
+  const byFile = new Map(results.flat().map((r) => [r.file, r]));
+  for (const path of paths) {
+    const r = byFile.get(relative(dir, path))!;
+    if (r.skipped) report.skipped.push({ file: r.file, reason: r.skipped });
+    else {
+      report.scannedFiles++;
+      for (const leak of r.leaks) report.leaks.push(leak);
+    }
+  }
+  return report;
+}
+
+/** What scanning one file found, or why it was not scanned. */
+export interface FileScan {
+  file: string;
+  leaks: Leak[];
+  skipped?: string;
+}
+
+/** Scans the files (paths under `dir`) one after the other with one scanner. Also the body of the audit worker. */
+export async function scanReleaseFiles(dir: string, paths: readonly string[], opts: AuditOptions): Promise<FileScan[]> {
+  const scanner = new LineScanner(opts);
+  const out: FileScan[] = [];
+  for (const path of paths) {
     const file = relative(dir, path);
+    const leaks: Leak[] = [];
     const compression = /\.(gz|zst)$/i.exec(path)?.[1].toLowerCase();
     const ext = extname(compression ? path.slice(0, -compression.length - 1) : path).toLowerCase();
     const mode = ext === '.parquet' ? 'json-lines' : scanModeOf(ext);
@@ -82,22 +115,63 @@ export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): 
     if (compression && TEXT_EXT.has(ext)) {
       let line = 0;
       const rl = createInterface({ input: decompressed(path, compression), crlfDelay: Infinity });
-      for await (const text of rl) scanner.scan(text, mode, file, ++line, report.leaks);
+      for await (const text of rl) scanner.scan(text, mode, file, ++line, leaks);
     } else if (ext === '.parquet') {
       const { parquetRowsAsJson } = await import('../store/privacy.ts');
       let line = 0;
-      for await (const row of parquetRowsAsJson(path)) scanner.scan(row, mode, file, ++line, report.leaks);
+      for await (const row of parquetRowsAsJson(path)) scanner.scan(row, mode, file, ++line, leaks);
     } else if (TEXT_EXT.has(ext) || (!ext && !looksBinary(path))) {
       let line = 0;
       const rl = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-      for await (const text of rl) scanner.scan(text, mode, file, ++line, report.leaks);
+      for await (const text of rl) scanner.scan(text, mode, file, ++line, leaks);
     } else {
-      report.skipped.push({ file, reason: `not a text or Parquet file (${ext || 'binary'})` });
+      out.push({ file, leaks, skipped: `not a text or Parquet file (${ext || 'binary'})` });
       continue;
     }
-    report.scannedFiles++;
+    out.push({ file, leaks });
   }
-  return report;
+  return out;
+}
+
+/** Releases smaller than this are audited on one thread (a worker costs about a second to start). */
+const PARALLEL_FROM_BYTES = 64 * 2 ** 20;
+/** A Parquet file holds about this many times its size in scanned JSON text. */
+const PARQUET_EXPANSION = 9;
+
+function scanCost(path: string): number {
+  const size = statSync(path).size;
+  return path.toLowerCase().endsWith('.parquet') ? size * PARQUET_EXPANSION : size;
+}
+
+function autoWorkers(paths: readonly string[]): number {
+  const total = paths.reduce((sum, p) => sum + scanCost(p), 0);
+  return total >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1;
+}
+
+/** The files in `n` groups of similar scan cost (largest first, each to the lightest group); group 0 is never empty. */
+function splitByCost(paths: readonly string[], n: number): string[][] {
+  const groups = Array.from({ length: Math.max(1, Math.min(n, paths.length)) }, () => ({ cost: 0, paths: [] as string[] }));
+  for (const [path, cost] of paths.map((p) => [p, scanCost(p)] as const).sort((a, b) => b[1] - a[1])) {
+    const g = groups.reduce((best, x) => (x.cost < best.cost ? x : best));
+    g.cost += cost;
+    g.paths.push(path);
+  }
+  return groups.map((g) => g.paths);
+}
+
+/** Scans a group of files in a worker thread (its entry registers tsx: the sources are TypeScript). */
+function scanInWorker(dir: string, paths: readonly string[], opts: AuditOptions): Promise<FileScan[]> {
+  const known = opts.known ? { dids: [...(opts.known.dids ?? [])], handles: [...(opts.known.handles ?? [])] } : undefined;
+  const worker = new Worker(new URL('./audit-worker-entry.mjs', import.meta.url), {
+    workerData: { dir, paths, opts: { ...opts, known, workers: 1 } },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (result: FileScan[]) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`audit worker stopped with exit code ${code}`));
+    });
+  });
 }
 
 /** A gzip or zstd file as a text stream (zstd is decoded whole: fzstd has no Node stream adapter). */
