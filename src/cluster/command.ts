@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FilterFlags } from '../embed/command.ts';
 import { Progress } from '../util/log.ts';
-import { constrainedKMeans, type SeedSample } from './constrained-kmeans.ts';
+import { constrainedKMeans, defaultSeedSample, type SeedSample } from './constrained-kmeans.ts';
 import { readNpy, writeNpy } from './npy.ts';
 import { validateBounds } from './validate.ts';
 
@@ -86,7 +86,7 @@ export async function clusterNpy(path: string, outDir: string, opts: ClusterComm
         maxIter: opts.maxIter,
         tol: opts.tol,
         seed: opts.seed,
-        seedSample: opts.seedSample ?? (opts.compatBlueprint ? 'all' : 'auto'),
+        seedSample: opts.seedSample ?? defaultSeedSample(opts.compatBlueprint ?? false),
         allowZeroRows: opts.allowZeroVectors,
         onIteration: (i) => progress.update(() => `init ${i.init + 1}/${opts.nInit}, iteration ${i.iteration}, ${i.seconds.toFixed(1)} s`),
       });

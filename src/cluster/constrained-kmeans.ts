@@ -111,6 +111,11 @@ export async function constrainedKMeans(
 /** Which points k-means++ seeds from: all, a sample of this many, or 'auto' (a 40·K sample when n·K > 2^26). */
 export type SeedSample = number | 'all' | 'auto';
 
+/** The default: 'auto', or 'all' (sklearn's seeding) when reproducing the reference. */
+export function defaultSeedSample(compatBlueprint: boolean): SeedSample {
+  return compatBlueprint ? 'all' : 'auto';
+}
+
 /** Sampled seeding draws this many points per centre (`seedSample: 'auto'`). */
 export const SEED_SAMPLE_PER_CENTRE = 40;
 

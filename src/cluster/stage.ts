@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from '../util/log.ts';
 import { Rng } from '../util/rng.ts';
 import { computeDiagnostics, type ClusterDiagnostics } from './diagnostics.ts';
 import { constrainedKMeans, type SeedSample } from './index.ts';
-import { seedSampleSize } from './constrained-kmeans.ts';
+import { defaultSeedSample, seedSampleSize } from './constrained-kmeans.ts';
 
 /** Medoid posts are chosen among at most this many sampled texts per cluster, and this many over all clusters. */
 const MEDOID_SAMPLE = 1000;
@@ -118,7 +118,7 @@ export async function runClustering(store: Store, opts: ClusteringOptions): Prom
     nInit: opts.nInit ?? 10,
     maxIter: opts.maxIter ?? 300,
     tol: opts.tol ?? 1e-4,
-    seedSample: opts.seedSample ?? (opts.compatBlueprint ? 'all' : 'auto'),
+    seedSample: opts.seedSample ?? defaultSeedSample(opts.compatBlueprint ?? false),
     compatBlueprint: opts.compatBlueprint ?? false,
     silhouetteSample: opts.silhouetteSample ?? 2000,
     stageVersion: STAGE_VERSION,

@@ -77,7 +77,10 @@ export async function auditRelease(dir: string, opts: AuditOptions = {}): Promis
 export async function auditReleaseReport(dir: string, opts: AuditOptions = {}): Promise<AuditReport> {
   const report: AuditReport = { leaks: [], scannedFiles: 0, skipped: [] };
   const paths = listFiles(dir, dir, report.skipped);
-  const groups = splitByCost(paths, opts.workers ?? autoWorkers(paths));
+  const costs = paths.map(scanCost);
+  const total = costs.reduce((sum, c) => sum + c, 0);
+  const workers = opts.workers ?? (total >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1);
+  const groups = splitByCost(paths, costs, workers);
   // A worker that cannot start or fails leaves its files to this thread: the audit never passes on a crash.
   const results = await Promise.all(
     groups.map((g, i) => (i === 0 ? scanReleaseFiles(dir, g, opts) : scanInWorker(dir, g, opts).catch(() => scanReleaseFiles(dir, g, opts)))),
@@ -143,18 +146,14 @@ function scanCost(path: string): number {
   return path.toLowerCase().endsWith('.parquet') ? size * PARQUET_EXPANSION : size;
 }
 
-function autoWorkers(paths: readonly string[]): number {
-  const total = paths.reduce((sum, p) => sum + scanCost(p), 0);
-  return total >= PARALLEL_FROM_BYTES ? Math.min(2, availableParallelism()) : 1;
-}
-
 /** The files in `n` groups of similar scan cost (largest first, each to the lightest group); group 0 is never empty. */
-function splitByCost(paths: readonly string[], n: number): string[][] {
+function splitByCost(paths: readonly string[], costs: readonly number[], n: number): string[][] {
   const groups = Array.from({ length: Math.max(1, Math.min(n, paths.length)) }, () => ({ cost: 0, paths: [] as string[] }));
-  for (const [path, cost] of paths.map((p) => [p, scanCost(p)] as const).sort((a, b) => b[1] - a[1])) {
+  const order = paths.map((_, i) => i).sort((a, b) => costs[b] - costs[a]);
+  for (const i of order) {
     const g = groups.reduce((best, x) => (x.cost < best.cost ? x : best));
-    g.cost += cost;
-    g.paths.push(path);
+    g.cost += costs[i];
+    g.paths.push(paths[i]);
   }
   return groups.map((g) => g.paths);
 }

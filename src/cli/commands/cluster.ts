@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, EXIT } from '../exit-codes.ts';
 import {
   addOptions,
@@ -96,7 +96,7 @@ export default function register(program: Command): void {
 function seedSampleArg(value: string): number | 'all' | 'auto' {
   if (value === 'all' || value === 'auto') return value;
   if (/^\d+$/.test(value) && Number(value) >= 1) return Number(value);
-  throw new CliError(`--seed-sample: expected all, auto or a positive integer, got ${JSON.stringify(value)}`, EXIT.USAGE);
+  throw new InvalidArgumentError(`--seed-sample: expected all, auto or a positive integer`);
 }
 
 function flag(name: string): string {
