@@ -70,7 +70,6 @@ export const FLAG_QUOTE_COMPAT = 2;
 /** flags bit: `embed.record` is truthy in Python's sense (the reference's quote test, recordWithMedia included). */
 export const FLAG_EMBED_RECORD = 4;
 
-
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f]/;
 // eslint-disable-next-line no-control-regex

@@ -153,6 +153,7 @@ class Batch {
   readonly rare: StagingFile;
   readonly sources: string[] = [];
   private readonly sourceIndex = new Map<string, number>();
+
   constructor(dir: string, n: number) {
     this.keys = new StagingFile(join(dir, `keys-${n}.txt`));
     this.raw = new StagingFile(join(dir, `raw-${n}.txt`));
@@ -269,8 +270,8 @@ async function loadBatch(store: Store, b: Batch, base: number, opts: AppendOptio
         ${dropped > 0 ? "WHERE s.ord NOT IN (SELECT ord FROM dropped_events)" : ""}`);
       const inserted = staged - dropped;
       if (inserted > 0) {
-        const staged = (f: StagingFile, cols: ReadonlyArray<readonly [string, string]>) => (f.count > 0 ? readStaging(f.path, cols, true) : null);
-        await deriveTables(store, base, fresh, staged(b.posts, POST_COLUMNS), staged(b.rare, RARE_COLUMNS), keep);
+        const ifAny = (f: StagingFile, cols: ReadonlyArray<readonly [string, string]>) => (f.count > 0 ? readStaging(f.path, cols, true) : null);
+        await deriveTables(store, base, fresh, ifAny(b.posts, POST_COLUMNS), ifAny(b.rare, RARE_COLUMNS), keep);
       }
       if (opts.cursor) await setCursor(store, opts.cursor);
       return { inserted, duplicates: dropped };
