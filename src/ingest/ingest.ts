@@ -160,7 +160,7 @@ class IngestRun {
   }
 
   /** Validates and stages one JSON text. */
-  private accept(file: string, line: number | string, text: string, value?: unknown, bytes?: Buffer): void {
+  private accept(file: string, line: number | string, text: string, value?: unknown, buf?: Buffer, start = 0, end = 0): void {
     this.s.lines++;
     let v = value;
     if (v === undefined) {
@@ -178,7 +178,7 @@ class IngestRun {
       this.problem({ file, line, kind: 'not-jetstream', reason: `not a Jetstream event: ${shape}` });
       return;
     }
-    const bad = this.stager.add(v as JetstreamEvent, text, file, bytes);
+    const bad = this.stager.add(v as JetstreamEvent, text, file, buf, start, end);
     if (bad) this.problem({ file, line, kind: 'unstorable', reason: bad });
     else this.s.events++;
   }
@@ -188,12 +188,12 @@ class IngestRun {
     let grouped: unknown = null;
     const splitter = new LineSplitter(
       {
-        line: (text, lineNo, bytes) => {
+        line: (text, lineNo, buf, start, end) => {
           if (firstLine) {
             firstLine = false;
             if (text.charCodeAt(0) === 0xfeff) {
               text = text.slice(1);
-              bytes = bytes.subarray(3);
+              start += 3;
             }
             if (text.includes('"kinds"') || text.includes('"commits"')) {
               try {
@@ -207,7 +207,7 @@ class IngestRun {
               }
             }
           }
-          this.accept(file, lineNo, text, undefined, bytes);
+          this.accept(file, lineNo, text, undefined, buf, start, end);
         },
         problem: (lineNo, reason) => {
           firstLine = false;

@@ -8,7 +8,7 @@ import { createGunzip } from 'node:zlib';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 1 << 18;
 
 /** Names a directory walk ingests: Jetstream JSONL with or without extension (BluePrint's `bluesky-2-...` files), compressed or not. */
 const INGESTIBLE = /(^[^.]+$)|\.(jsonl|ndjson|json)(\.(gz|zst|zstd))?$|\.(gz|zst|zstd)$/i;

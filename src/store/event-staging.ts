@@ -8,7 +8,7 @@
 //   their few fields, so that DuckDB reads them from a small file instead of scanning the batch's raw lines.
 // Fields are separated by \x01, which a valid JSON line cannot contain (JSON forbids raw control characters in
 // strings and allows only space, tab, CR and LF between tokens), so raw lines go in verbatim without quoting.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync, writevSync } from 'node:fs';
 import { classifyCommit, pyTruthy, quotedUri } from '../bluesky/actions.ts';
 import type { JetstreamEvent } from '../bluesky/jetstream-event.ts';
 
@@ -191,15 +191,21 @@ function postLine(head: (string | number)[], record: Record<string, unknown>, re
 }
 
 const NEWLINE = Buffer.from('\n');
+const NL = 10;
 
 /**
  * Appends lines to a file through a small in-memory buffer (the newline is added here, so no line is copied).
- * Lines come as strings or, for raw events read from files, as the original bytes (no re-encoding).
+ * Lines come as strings or, for raw events read from files, as byte ranges of what was read; consecutive lines of
+ * one read buffer are kept as one run of bytes, so a whole region is written as it was read.
  */
 export class StagingFile {
   private fd: number;
   private strs: string[] = [];
   private bufs: Buffer[] = [];
+  /** The open run: `runBuf[runStart, runEnd)` holds the lines added since the run began, newlines between them. */
+  private runBuf: Buffer | null = null;
+  private runStart = 0;
+  private runEnd = 0;
   private pending = 0;
   count = 0;
 
@@ -208,8 +214,9 @@ export class StagingFile {
   }
 
   add(line: string): void {
-    if (this.bufs.length) {
-      this.addBytes(Buffer.from(line));
+    if (this.bufs.length || this.runBuf) {
+      const bytes = Buffer.from(line);
+      this.addRange(bytes, 0, bytes.length);
       return;
     }
     this.strs.push(line, '\n');
@@ -218,18 +225,32 @@ export class StagingFile {
     if (this.pending >= 1 << 20) this.flushBuffer();
   }
 
-  /** A line given as bytes (without its newline); they must hold no newline. */
-  addBytes(line: Buffer): void {
+  /** A line given as `buf[start, end)` (without its newline); it must hold no newline. */
+  addRange(buf: Buffer, start: number, end: number): void {
     if (this.strs.length) this.flushBuffer();
-    this.bufs.push(line, NEWLINE);
-    this.pending += line.length + 1;
+    if (this.runBuf === buf && start === this.runEnd + 1 && buf[this.runEnd] === NL) {
+      this.runEnd = end;
+    } else {
+      this.closeRun();
+      this.runBuf = buf;
+      this.runStart = start;
+      this.runEnd = end;
+    }
+    this.pending += end - start + 1;
     this.count++;
     if (this.pending >= 1 << 20) this.flushBuffer();
   }
 
+  private closeRun(): void {
+    if (!this.runBuf) return;
+    this.bufs.push(this.runBuf.subarray(this.runStart, this.runEnd), NEWLINE);
+    this.runBuf = null;
+  }
+
   private flushBuffer(): void {
+    this.closeRun();
     if (this.strs.length) writeSync(this.fd, this.strs.join(''));
-    if (this.bufs.length) writeSync(this.fd, Buffer.concat(this.bufs, this.pending));
+    if (this.bufs.length) writeAll(this.fd, this.bufs);
     this.strs = [];
     this.bufs = [];
     this.pending = 0;
@@ -241,5 +262,17 @@ export class StagingFile {
     this.flushBuffer();
     closeSync(this.fd);
     this.fd = -1;
+  }
+}
+
+/** Writes every buffer (writev may write fewer bytes than asked). */
+function writeAll(fd: number, bufs: Buffer[]): void {
+  let rest = bufs;
+  for (;;) {
+    let n = writevSync(fd, rest);
+    let i = 0;
+    while (i < rest.length && n >= rest[i].length) n -= rest[i++].length;
+    if (i === rest.length) return;
+    rest = [rest[i].subarray(n), ...rest.slice(i + 1)];
   }
 }

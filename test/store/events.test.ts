@@ -222,6 +222,9 @@ test('a store made before likes/follows/... became views keeps their rows throug
 
     const s = await Store.open(path);
     try {
+      // raw_events was rebuilt (uncompressed columns) with every row and column kept
+      assert.deepEqual((await s.all('SELECT seq, rkey, rev, source, raw, ident FROM raw_events ORDER BY seq')).map((r) => [num(r.seq), r.rkey, r.rev, r.source, r.raw, num(r.ident)]),
+        [[1, 'l1', 'r1', 'old', '{}', 1], [2, 'f1', 'r2', 'old', '{}', 2], [3, 'l1', 'r3', 'old', '{}', 3], [4, 'b1', 'r4', 'old', '{}', 4]]);
       assert.deepEqual((await s.all('SELECT seq, subject_uri FROM likes')).map((r) => [num(r.seq), r.subject_uri]), [[1, uri(A, 'p1')]]);
       assert.deepEqual((await s.all('SELECT seq, subject_did FROM follows')).map((r) => [num(r.seq), r.subject_did]), [[2, A]]);
       assert.deepEqual((await s.all('SELECT seq, subject_did FROM blocks')).map((r) => [num(r.seq), r.subject_did]), [[4, A]]);
@@ -233,6 +236,51 @@ test('a store made before likes/follows/... became views keeps their rows throug
       s.close();
     }
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a load that fails after its raw rows were written stores nothing of its batch, and the store takes the next', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-atomic-'));
+  const s = await Store.open(join(dir, 's.duckdb'));
+  try {
+    await appendEvents(s, [commit(B, 100, 'create', 'app.bsky.feed.like', 'l1', { subject: { uri: uri(A, 'p1'), cid: 'c' } })]);
+    // The posts insert, which runs after the raw_events insert in the same multi-statement call, now fails.
+    await s.run('ALTER TABLE posts RENAME TO posts_kept');
+    await s.run('CREATE VIEW posts AS SELECT * FROM posts_kept');
+    await assert.rejects(appendEvents(s, [
+      commit(B, 200, 'create', 'app.bsky.feed.like', 'l2', { subject: { uri: uri(A, 'p1'), cid: 'c' } }),
+      commit(A, 210, 'create', POST, 'p9', { text: 'lost with its batch' }),
+    ]), /posts is not an? table/);
+    assert.equal(await countEvents(s), 1, 'the raw rows of the failed batch were rolled back');
+    assert.equal(num((await s.all("SELECT count(*) AS n FROM raw_events WHERE rkey IN ('l2', 'p9')"))[0].n), 0);
+    await s.run('DROP VIEW posts');
+    await s.run('ALTER TABLE posts_kept RENAME TO posts');
+    const again = await appendEvents(s, [
+      commit(B, 200, 'create', 'app.bsky.feed.like', 'l2', { subject: { uri: uri(A, 'p1'), cid: 'c' } }),
+      commit(A, 210, 'create', POST, 'p9', { text: 'stored this time' }),
+    ]);
+    assert.deepEqual(again, { inserted: 2, duplicates: 0, rejected: 0 });
+    assert.deepEqual((await s.all('SELECT text FROM posts')).map((r) => r.text), ['stored this time']);
+  } finally {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a new store keeps the raw text and the high-cardinality keys uncompressed, the others compressed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-layout-'));
+  const s = await Store.open(join(dir, 's.duckdb'));
+  try {
+    await appendEvents(s, history());
+    await s.run('CHECKPOINT');
+    const rows = await s.all(`SELECT column_name AS c, list(DISTINCT compression) AS k FROM pragma_storage_info('raw_events')
+      WHERE segment_type = 'VARCHAR' GROUP BY ALL`);
+    const by = Object.fromEntries(rows.map((r) => [r.c, (r.k as string[]).join(',')]));
+    for (const c of ['raw', 'did', 'rkey', 'rev', 'subject']) assert.equal(by[c], 'Uncompressed', c);
+    for (const c of ['kind', 'collection', 'operation']) assert.notEqual(by[c], 'Uncompressed', c);
+  } finally {
+    s.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
