@@ -38,6 +38,22 @@ test('a staging file holds exactly the lines added, whether as byte ranges (runs
     // enough lines of one buffer to flush in the middle of a run (the buffer flushes at 1 MiB)
     const big = Buffer.from(Array.from({ length: 5000 }, (_, i) => `{"n":${i},"pad":"${'x'.repeat(400)}"}`).join('\n') + '\n');
     want.push(...addRanges(f, big));
+    // string lines: enough to grow the scratch buffer, one too long for it, ranges and strings alternating
+    for (let i = 0; i < 3000; i++) {
+      const l = `k${i}\x01é${'y'.repeat(i % 300)}`;
+      f.add(l);
+      want.push(l);
+    }
+    const huge = `"${'z'.repeat(800_000)}"`;
+    f.add('before the long line');
+    f.add(huge);
+    want.push('before the long line', huge);
+    for (let i = 0; i < 50; i++) {
+      const c = Buffer.from(`{"r":${i}}\n{"t":${i}}\n`);
+      want.push(...addRanges(f, c));
+      f.add(`s${i}`);
+      want.push(`s${i}`);
+    }
     f.add('{"last":true}');
     want.push('{"last":true}');
     f.close();
