@@ -30,7 +30,7 @@ export interface IngestProgress {
 }
 
 export interface IngestOptions {
-  /** Events per bulk load (default 200,000). */
+  /** Events per bulk load (default DEFAULT_BATCH). */
   batchSize?: number;
   /** How many problems are kept (and passed to onProblem) in full; the rest are only counted (default 10). */
   maxErrors?: number;
@@ -66,6 +66,11 @@ export interface IngestSummary {
 }
 
 const HEAD_BYTES = 64 * 1024;
+/** Events per load: one of DuckDB's row groups (122,880 rows). Loads whose raw_events rows fill whole row groups
+ *  keep the commits even; with 200,000-event loads every commit also checkpointed a partial row group, and with
+ *  122,880 plus a few hundred rows every third commit took 1-2 s. One row group measured 0.4 s faster per 1M events
+ *  than two (a shorter last load), and the ingester seals batches at exactly this size. */
+export const DEFAULT_BATCH = 122_880;
 
 /** A failed bulk load, told apart from input errors (which only cost their file). */
 class LoadFailure extends Error {
@@ -101,7 +106,7 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
 
 class IngestRun {
   private readonly started = performance.now();
-  private readonly stager = new EventStager();
+  private readonly stager: EventStager;
   private readonly batchSize: number;
   private readonly maxErrors: number;
   private pending: Promise<AppendResult | { error: unknown }> | null = null;
@@ -115,7 +120,8 @@ class IngestRun {
     private readonly store: Store,
     private readonly opts: IngestOptions,
   ) {
-    this.batchSize = opts.batchSize ?? 200_000;
+    this.batchSize = opts.batchSize ?? DEFAULT_BATCH;
+    this.stager = new EventStager({ sealAt: this.batchSize });
     this.maxErrors = opts.maxErrors ?? 10;
   }
 
@@ -128,7 +134,7 @@ class IngestRun {
       await this.ingestFile(f, sniff.has(f));
     }
     try {
-      await this.load();
+      while (this.stager.sealedCount > 0 || this.stager.count > 0) await this.load();
       await this.settle();
     } catch (err) {
       throw err instanceof LoadFailure ? new IngestStoreError(err.cause) : err;
@@ -315,13 +321,13 @@ class IngestRun {
   }
 
   private async maybeLoad(): Promise<void> {
-    if (this.stager.count >= this.batchSize) await this.load();
+    if (this.stager.sealedCount > 0) await this.load();
   }
 
   /** Starts loading the staged batch; waits for the previous load first (one load in flight at a time). */
   private async load(): Promise<void> {
     await this.settle();
-    if (this.stager.count === 0) return;
+    if (this.stager.sealedCount === 0 && this.stager.count === 0) return;
     this.pending = this.stager.load(this.store).catch((error: unknown) => ({ error }));
   }
 

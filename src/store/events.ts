@@ -205,14 +205,25 @@ class Batch {
 export class EventStager {
   private readonly dir = mkdtempSync(join(tmpdir(), 'simpact-stage-'));
   private batch: Batch | null = null;
+  /** Batches closed at exactly `sealAt` events, waiting to be loaded (oldest first). */
+  private readonly sealed: Batch[] = [];
   private batchNo = 0;
   /** The largest seq handed out so far (read from the store before the first load). Seqs only need to grow, so a
    *  batch whose last events were duplicates leaves a gap rather than costing a max() query per batch. */
   private lastSeq: number | null = null;
 
-  /** Events staged in the current batch. */
+  /** `sealAt`: close a batch when it holds that many events (the file ingester's batch size), so every load but the
+   *  last is the same size whatever the read chunks hold. */
+  constructor(private readonly opts: { sealAt?: number } = {}) {}
+
+  /** Events staged in the open batch. */
   get count(): number {
     return this.batch?.keys.count ?? 0;
+  }
+
+  /** Batches sealed and waiting for `load`. */
+  get sealedCount(): number {
+    return this.sealed.length;
   }
 
   /**
@@ -228,13 +239,21 @@ export class EventStager {
     else b.raw.add(staged.raw);
     if (staged.post) b.posts.add(staged.post);
     if (staged.rare) b.rare.add(staged.rare);
+    if (this.opts.sealAt !== undefined && b.keys.count >= this.opts.sealAt) {
+      b.close();
+      this.sealed.push(b);
+      this.batch = null;
+    }
     return null;
   }
 
-  /** Loads what is staged (one transaction) and starts a new, empty batch. */
+  /** Loads the oldest sealed batch or, when none is waiting, the open one (one transaction). */
   async load(store: Store, opts: AppendOptions = {}): Promise<AppendResult> {
-    const b = this.batch;
-    this.batch = null;
+    let b = this.sealed.shift();
+    if (!b) {
+      b = this.batch ?? undefined;
+      this.batch = null;
+    }
     if (!b) {
       if (opts.cursor) await store.transaction(() => store.run(cursorUpsert(opts.cursor!)));
       return { inserted: 0, duplicates: 0 };
@@ -254,6 +273,7 @@ export class EventStager {
   }
 
   dispose(): void {
+    for (const b of this.sealed.splice(0)) b.remove();
     this.batch?.remove();
     this.batch = null;
     rmSync(this.dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamShapeError, type JetstreamEvent } from '../../src/bluesky/jetstream-event.ts';
 import { loadActivity } from '../../src/store/activity.ts';
-import { appendEvents, countEvents, getCursor, type IngestRecord } from '../../src/store/events.ts';
+import { EventStager, appendEvents, countEvents, getCursor, type IngestRecord } from '../../src/store/events.ts';
 import { Store, num } from '../../src/store/store.ts';
 
 const A = 'did:plc:aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -280,6 +280,28 @@ test('a new store keeps the raw text and the high-cardinality keys uncompressed,
     for (const c of ['raw', 'did', 'rkey', 'rev', 'subject']) assert.equal(by[c], 'Uncompressed', c);
     for (const c of ['kind', 'collection', 'operation']) assert.notEqual(by[c], 'Uncompressed', c);
   } finally {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stager with sealAt closes batches at exactly that size and loads them oldest first, in ingest order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'simpact-seal-'));
+  const s = await Store.open(join(dir, 's.duckdb'));
+  const st = new EventStager({ sealAt: 2 });
+  try {
+    for (let i = 0; i < 5; i++) {
+      const r = commit(B, 100 + i, 'create', 'app.bsky.feed.like', `l${i}`, { subject: { uri: uri(A, 'p1'), cid: 'c' } });
+      assert.equal(st.add(r.event, r.raw, r.source), null);
+    }
+    assert.equal(st.sealedCount, 2);
+    assert.equal(st.count, 1);
+    const loads: number[] = [];
+    while (st.sealedCount > 0 || st.count > 0) loads.push((await st.load(s)).inserted);
+    assert.deepEqual(loads, [2, 2, 1]);
+    assert.deepEqual((await s.all('SELECT rkey FROM raw_events ORDER BY seq')).map((r) => r.rkey), ['l0', 'l1', 'l2', 'l3', 'l4']);
+  } finally {
+    st.dispose();
     s.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,8 +9,8 @@ export default function register(program: Command): void {
     .argument('<paths...>', 'files or directories')
     .option('--json', 'print a machine-readable summary on stdout')
     .option('--max-errors <n>', 'bad lines reported in full (the rest are counted)', intArg('--max-errors', 0), 10)
-    .option('--batch-size <n>', 'events per bulk load', intArg('--batch-size', 1), 200_000)
-    .action(async (paths: string[], opts: { json?: boolean; maxErrors: number; batchSize: number }, cmd: Command) => {
+    .option('--batch-size <n>', 'events per bulk load (default: one DuckDB row group, 122,880)', intArg('--batch-size', 1))
+    .action(async (paths: string[], opts: { json?: boolean; maxErrors: number; batchSize?: number }, cmd: Command) => {
       const { runIngest } = await import('../../ingest/run.ts');
       const summary = await runIngest({ db: globalDb(cmd), paths, quiet: isQuiet(cmd), maxErrors: opts.maxErrors, batchSize: opts.batchSize });
       if (opts.json) printJson(summary);
