@@ -6,7 +6,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CliError, EXIT } from './exit-codes.ts';
 
-export async function buildProgram(): Promise<Command> {
+/**
+ * The command named on the command line, when a file in ./commands registers it: then only that file (and the
+ * version flag's) is loaded, which saves every command about a fifth of a second of module loading.
+ */
+function namedCommand(argv: string[], files: string[]): string | null {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--db') i++;
+    else if (!a.startsWith('-')) return files.includes(`${a}.ts`) ? `${a}.ts` : null;
+  }
+  return null;
+}
+
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('simpact')
     .description('Privacy-preserving persona datasets from Bluesky activity (SIMPACT / BluePrint) and population-aligned personas.')
     .option('--db <path>', 'store file (default: $SIMPACT_DB or ./simpact.duckdb)')
@@ -14,7 +27,9 @@ export async function buildProgram(): Promise<Command> {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const all = readdirSync(dir).filter((f) => /\.ts$/.test(f) && !f.endsWith('.d.ts')).sort();
+  const named = namedCommand(argv, all);
+  const files = named ? all.filter((f) => f === named || f === 'version.ts') : all;
   for (const f of files) {
     const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: (p: Command) => void };
     if (typeof mod.default === 'function') mod.default(program);
@@ -24,7 +39,7 @@ export async function buildProgram(): Promise<Command> {
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
