@@ -113,8 +113,9 @@ export const eventsSchema: SchemaModule = {
        rev VARCHAR USING COMPRESSION uncompressed, event_seq BIGINT, cls VARCHAR, source VARCHAR,
        raw VARCHAR NOT NULL USING COMPRESSION uncompressed, ident UBIGINT, subject VARCHAR USING COMPRESSION uncompressed
      );
+     -- rows were always appended in seq order, which a plain INSERT ... SELECT keeps (no sort of the whole table)
      INSERT INTO raw_events_v2 SELECT seq, kind, did, time_us, collection, operation, rkey, rev, event_seq, cls, source, raw, ident, subject
-       FROM raw_events ORDER BY seq;
+       FROM raw_events;
      DROP TABLE raw_events;
      ALTER TABLE raw_events_v2 RENAME TO raw_events;`,
   ],
