@@ -8,7 +8,7 @@ import { CliError, EXIT } from './exit-codes.ts';
 
 /**
  * The command named on the command line, when a file in ./commands registers it: then only that file (and the
- * version flag's) is loaded, which saves every command about a fifth of a second of module loading.
+ * version flag's) is loaded, which saves every command about 0.1 s of module loading (measured 0.55 → 0.47 s for `stats`).
  */
 function namedCommand(argv: string[], files: string[]): string | null {
   for (let i = 2; i < argv.length; i++) {

@@ -107,7 +107,6 @@ export async function ingestPaths(store: Store, paths: string[], opts: IngestOpt
 class IngestRun {
   private readonly started = performance.now();
   private readonly stager: EventStager;
-  private readonly batchSize: number;
   private readonly maxErrors: number;
   private pending: Promise<AppendResult | { error: unknown }> | null = null;
   private readonly s: IngestSummary = {
@@ -120,8 +119,7 @@ class IngestRun {
     private readonly store: Store,
     private readonly opts: IngestOptions,
   ) {
-    this.batchSize = opts.batchSize ?? DEFAULT_BATCH;
-    this.stager = new EventStager({ sealAt: this.batchSize });
+    this.stager = new EventStager({ sealAt: opts.batchSize ?? DEFAULT_BATCH });
     this.maxErrors = opts.maxErrors ?? 10;
   }
 

@@ -106,7 +106,8 @@ export const eventsSchema: SchemaModule = {
      ${RESOLVED_DELETES}`,
     // The raw text and the high-cardinality key strings are stored uncompressed. DuckDB's analysis and FSST
     // compression of them took about 2.7 of the 10 s that a 1M-event load spent in DuckDB (its critical path); the
-    // price is about 1.75x the store's size (bench/README.md). The views read the table by name, so they survive.
+    // price is about 1.75x the store's size (bench/ingest/README.md). An older store is rebuilt once, at its first
+    // open (measured 6 s for 1M events). The views read the table by name, so they survive.
     `CREATE TABLE raw_events_v2 (
        seq BIGINT NOT NULL, kind VARCHAR NOT NULL, did VARCHAR NOT NULL USING COMPRESSION uncompressed,
        time_us BIGINT NOT NULL, collection VARCHAR, operation VARCHAR, rkey VARCHAR USING COMPRESSION uncompressed,
