@@ -173,3 +173,31 @@ test('the library API exposes the same stages as the CLI (import from the packag
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ingest --batch-size: every event stored once, in file order, whatever the batch size; a bad size is a usage error', async () => {
+  const dir = tmp();
+  try {
+    const order = (db: string) => {
+      const r = cli(['--db', db, 'ingest', '--batch-size', '7', '--json', V1]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as { inserted: number }).inserted, 152);
+      return events(db);
+    };
+    assert.equal(order(join(dir, 'small.duckdb')), 152);
+    const { Store } = await import('../../src/store/store.ts');
+    const s = await Store.open(join(dir, 'small.duckdb'));
+    try {
+      const stored = (await s.all('SELECT raw FROM raw_events ORDER BY seq')).map((r) => r.raw);
+      assert.deepEqual(stored, readFileSync(V1, 'utf8').split('\n').filter((l) => l.trim()), 'the raw lines, in file order');
+    } finally {
+      s.close();
+    }
+    const again = cli(['--db', join(dir, 'small.duckdb'), 'ingest', '--batch-size', '7', '--json', V1]);
+    assert.equal((JSON.parse(again.stdout) as { duplicates: number }).duplicates, 152);
+    const bad = cli(['--db', join(dir, 'bad.duckdb'), 'ingest', '--batch-size', '0', V1]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--batch-size/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
