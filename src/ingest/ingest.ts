@@ -318,8 +318,10 @@ class IngestRun {
     });
   }
 
+  /** Starts loading every batch sealed so far (with small batch sizes one read chunk can seal several), so the
+   *  parser never gets more than one chunk ahead of the loads. */
   private async maybeLoad(): Promise<void> {
-    if (this.stager.sealedCount > 0) await this.load();
+    while (this.stager.sealedCount > 0) await this.load();
   }
 
   /** Starts loading the staged batch; waits for the previous load first (one load in flight at a time). */

@@ -191,6 +191,7 @@ function postLine(head: (string | number)[], record: Record<string, unknown>, re
 }
 
 const NEWLINE = Buffer.from('\n');
+const EMPTY = Buffer.alloc(0);
 const NL = 10;
 /** Pending bytes that trigger a write; the scratch buffer for string lines has room for twice as much. */
 const FLUSH_BYTES = 1 << 20;
@@ -294,6 +295,7 @@ export class StagingFile {
     this.flushBuffer();
     closeSync(this.fd);
     this.fd = -1;
+    this.scratch = EMPTY; // a sealed batch may wait for its load a while
   }
 }
 
